@@ -1,0 +1,221 @@
+//! Runs one subcommand end to end: checked settings, the scan pipeline, the source, the report,
+//! the baseline, and the exit status (0 clean, 1 or `--exit-code` findings, 2 errors).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::baseline::{self, Baseline};
+use crate::cli::{Cli, Command, DirArgs, Format, StdinArgs};
+use crate::config::{Output, Settings};
+use crate::pipeline::Pipeline;
+use crate::progress::Progress;
+use crate::report::{self, Summary};
+use crate::scan::Scanner;
+use crate::source;
+
+/// Executes a parsed command line and returns the process exit status.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Dir(args) => run_dir(args),
+        Command::Stdin(args) => run_stdin(args),
+        Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
+    }
+}
+
+fn run_dir(args: DirArgs) -> Result<u8> {
+    let out = Output::from_args(&args.scan)?;
+    let first_dir = args.paths.first().map(|p| {
+        if p.is_dir() {
+            p.clone()
+        } else {
+            p.parent().map(Path::to_path_buf).unwrap_or_default()
+        }
+    });
+    let settings = Settings::load(args.scan.config.as_deref(), first_dir.as_deref())?;
+    let roots: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    let walk = source::fs::WalkOptions {
+        roots: args.paths.clone(),
+        respect_gitignore: args.respect_gitignore,
+        exclude: args.exclude.clone(),
+        follow: args.follow,
+        max_file_size: args.max_file_size,
+        include_binary: args.include_binary,
+        threads: out.threads,
+        allow_paths: settings.path_allow.clone(),
+        skip_files: settings
+            .config_path
+            .as_deref()
+            .and_then(source::fs::file_id)
+            .into_iter()
+            .collect(),
+    };
+    scan_with(&out, &settings, "dir", roots, |p| source::fs::scan_paths(&walk, p))
+}
+
+fn run_stdin(args: StdinArgs) -> Result<u8> {
+    let out = Output::from_args(&args.scan)?;
+    let settings = Settings::load(args.scan.config.as_deref(), Some(Path::new(".")))?;
+    let label = args.label.clone();
+    scan_with(&out, &settings, "stdin", vec![label.clone()], |p| {
+        source::stdin::scan_stdin(p, &label);
+        Ok(())
+    })
+}
+
+/// Runs `body` (which feeds a source into the pipeline) and reports. Shared by every scan
+/// subcommand; `body` may add source-specific coverage to the summary through its return value
+/// via [`scan_with_extra`].
+pub fn scan_with(
+    out: &Output,
+    settings: &Settings,
+    source: &str,
+    roots: Vec<String>,
+    body: impl FnOnce(&Pipeline) -> Result<()> + Send,
+) -> Result<u8> {
+    scan_with_extra(out, settings, source, roots, |p| {
+        body(p).map(|()| serde_json::Map::new())
+    })
+}
+
+/// Like [`scan_with`], but `body` returns extra summary fields (coverage of git or image sources).
+pub fn scan_with_extra(
+    out: &Output,
+    settings: &Settings,
+    source: &str,
+    roots: Vec<String>,
+    body: impl FnOnce(&Pipeline) -> Result<serde_json::Map<String, serde_json::Value>> + Send,
+) -> Result<u8> {
+    let started = Instant::now();
+    let baseline = out.baseline.as_deref().map(Baseline::load).transpose()?;
+    let scanner = Scanner::new(settings.rules.clone(), settings.secret_allow.clone())?;
+    let mut pipeline = Pipeline::new(scanner, out.redact, baseline, out.quiet);
+    let mut dest = Destination::open(out.path.as_deref())?;
+    if out.format == Format::Jsonl {
+        pipeline = pipeline.stream_to(dest.writer()?, out.write_baseline.is_some());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(out.threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let progress = Progress::start(out.progress && !out.quiet, Progress::reader(pipeline.stats.clone()));
+    let extra = pool.install(|| body(&pipeline))?;
+    drop(progress);
+    let (findings, stats, baseline) = pipeline.finish();
+
+    let summary = Summary {
+        source: source.to_string(),
+        roots,
+        files_scanned: stats.files_scanned.load(Relaxed),
+        bytes_scanned: stats.bytes_scanned.load(Relaxed),
+        files_skipped: stats.skipped(),
+        suppressed: stats.suppressed(),
+        errors: stats.errors.load(Relaxed),
+        duration_ms: started.elapsed().as_millis() as u64,
+        rules_loaded: settings.rules.len(),
+        findings: stats.findings.load(Relaxed),
+        extra,
+    };
+    let color = out.path.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if out.format != Format::Jsonl {
+        let mut w = dest.writer()?;
+        report::write(out.format, &mut w, &findings, &summary, &settings.rules, color)?;
+    }
+    dest.commit()?;
+
+    if let Some(path) = &out.write_baseline {
+        let doc = baseline::from_findings(&findings);
+        let mut text = serde_json::to_string_pretty(&doc)?;
+        text.push('\n');
+        write_atomically(path, text.as_bytes())?;
+    }
+    if let (true, Some(b)) = (out.report_stale, &baseline) {
+        for e in b.stale() {
+            crate::messages::warn(&format!(
+                "stale baseline entry {} ({} in {}) matched nothing",
+                e.fingerprint, e.rule_id, e.path
+            ));
+        }
+    }
+    if !out.quiet {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "leakhound: {}", report::text::summary_line(&summary));
+        if summary.findings > 0 && out.format == Format::Text {
+            let _ = writeln!(
+                err,
+                "leakhound: revoke each key with its runbook (`leakhound rules show RULE_ID`); deleting it is not enough. \
+                 A false positive? Add `leakhound:allow` in a comment on its line, or accept it with --write-baseline FILE and scan with --baseline FILE."
+            );
+        }
+    }
+    Ok(if summary.errors > 0 {
+        2
+    } else if summary.findings > 0 {
+        out.exit_code
+    } else {
+        0
+    })
+}
+
+/// Where the report goes: stdout, or a private temporary file renamed into place at the end so
+/// that a failed scan never leaves a partial report behind.
+enum Destination {
+    Stdout,
+    File {
+        temp: Option<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
+}
+
+impl Destination {
+    fn open(path: Option<&Path>) -> Result<Destination> {
+        let Some(path) = path else {
+            return Ok(Destination::Stdout);
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".leakhound-")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create output file in {}", dir.display()))?;
+        Ok(Destination::File {
+            temp: Some(temp),
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn writer(&mut self) -> Result<Box<dyn Write + Send>> {
+        Ok(match self {
+            Destination::Stdout => Box::new(std::io::BufWriter::new(std::io::stdout())),
+            Destination::File { temp, .. } => {
+                let f = temp.as_ref().expect("open until commit").reopen()?;
+                Box::new(std::io::BufWriter::new(f))
+            }
+        })
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        if let Destination::File { temp, path } = self {
+            if let Some(t) = temp.take() {
+                t.persist(&*path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `path` through a private temporary file and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut d = Destination::open(Some(path))?;
+    let mut w = d.writer()?;
+    w.write_all(bytes)?;
+    w.flush()?;
+    drop(w);
+    d.commit()
+}

@@ -1,0 +1,192 @@
+//! The command line, as clap derive structs. Doc comments here are the `--help` text. Nothing past
+//! `config.rs` sees these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find leaked secrets in directories, git history, container images and streams, each with the
+/// runbook to revoke it.
+#[derive(Debug, Parser)]
+#[command(name = "leakhound", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (hidden and git-ignored files included).
+    Dir(DirArgs),
+    /// Scan standard input as a stream, with bounded memory.
+    Stdin(StdinArgs),
+    /// List, show and check detection rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Output format of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable report; summary on stderr.
+    Text,
+    /// One JSON document with a scan summary and all findings.
+    Json,
+    /// One JSON finding per line, streamed as found.
+    Jsonl,
+    /// SARIF 2.1.0 for GitHub code scanning and other viewers.
+    Sarif,
+}
+
+/// Flags shared by every scan.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (created with mode 0600) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file [default: .leakhound.toml at the first scan root, if present].
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print secrets in full instead of redacted.
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Exit status when findings remain.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Print no summary or warnings on stderr (errors are still printed).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Suppress findings whose fingerprint is listed in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the findings of this scan as a baseline file (fingerprints, never secrets).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// List baseline entries that matched nothing in this scan (on stderr).
+    #[arg(long, requires = "baseline")]
+    pub report_stale: bool,
+}
+
+/// `leakhound dir`.
+#[derive(Debug, Args)]
+pub struct DirArgs {
+    /// Files and directories to scan.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Honour .gitignore, .ignore and git's exclude files (by default ignored files are scanned).
+    #[arg(long)]
+    pub respect_gitignore: bool,
+    /// Skip paths matching GLOB (repeatable), e.g. `--exclude 'vendor/**'`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Follow symbolic links (loops are detected and reported).
+    #[arg(long)]
+    pub follow: bool,
+    /// Skip files larger than SIZE (suffixes K, M, G; binary units).
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Scan files that look binary (a NUL byte in the first 8 KiB) instead of skipping them.
+    #[arg(long)]
+    pub include_binary: bool,
+    /// Shared scan flags.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// `leakhound stdin`.
+#[derive(Debug, Args)]
+pub struct StdinArgs {
+    /// Path shown for findings.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub label: String,
+    /// Shared scan flags.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// Format of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned table.
+    Text,
+    /// JSON array of rules.
+    Json,
+    /// Markdown catalogue.
+    Markdown,
+}
+
+/// `leakhound rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the loaded rules: id, provider, severity, confidence, keywords.
+    List {
+        /// Output format.
+        #[arg(short = 'f', long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Also load rules and settings from this configuration file.
+        #[arg(short = 'c', long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Show one rule in full, including its runbook.
+    Show {
+        /// Rule id.
+        id: String,
+        /// Also load rules from this configuration file.
+        #[arg(short = 'c', long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Check every rule against its own examples and the prefilter contract (exit 2 on failure).
+    Check {
+        /// Also check the custom rules in this configuration file.
+        #[arg(short = 'c', long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+/// Parses `100M`, `2G`, `512k`, `4096` into bytes.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        None => (s, 1u64),
+        Some((i, _)) => {
+            let unit = s[i..].trim().to_ascii_lowercase();
+            let mult = match unit.trim_end_matches("ib").trim_end_matches('b') {
+                "" => 1,
+                "k" => 1 << 10,
+                "m" => 1 << 20,
+                "g" => 1 << 30,
+                "t" => 1 << 40,
+                _ => return Err(format!("unknown size unit in {s:?} (use K, M, G or T)")),
+            };
+            (&s[..i], mult)
+        }
+    };
+    let n: u64 = num.parse().map_err(|_| format!("invalid size {s:?}"))?;
+    n.checked_mul(mult).ok_or_else(|| format!("size {s:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_accept_binary_suffixes_and_reject_garbage() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("100M"), Ok(100 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("1k"), Ok(1024));
+        assert!(parse_size("12parsecs").is_err());
+        assert!(parse_size("").is_err());
+    }
+}

@@ -1,0 +1,197 @@
+//! Checked settings for a run, built from the command line and `.leakhound.toml`: the rule set
+//! (built-in plus custom, minus disabled), the allowlists, and how to report. Errors name the file,
+//! the line and the problem, or the custom rule's id.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::bytes::RegexBuilder;
+use serde::Deserialize;
+
+use crate::cli::{Format, ScanArgs};
+use crate::rules::{self, builtin, Rule, RuleSet, RuleSpec};
+use crate::scan::SecretAllow;
+
+/// File name looked up at the first scan root when `--config` is not given.
+pub const DEFAULT_CONFIG: &str = ".leakhound.toml";
+
+/// `.leakhound.toml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Keep the built-in catalogue (default true).
+    #[serde(default = "yes")]
+    pub builtin_rules: bool,
+    /// Rule ids to turn off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Allowlists.
+    #[serde(default)]
+    pub allow: AllowConfig,
+    /// Custom rules, same schema as `rules/*.toml`.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[allow]` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowConfig {
+    /// Globs over the path relative to the scan root; matching files are not scanned.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Regexes over the secret; a matching secret is not reported.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// Case-insensitive words; a secret containing one is not reported.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+}
+
+/// The rules and allowlists of a run.
+pub struct Settings {
+    /// Loaded rules, in report order.
+    pub rules: Arc<RuleSet>,
+    /// Allowlist applied to secret values.
+    pub secret_allow: SecretAllow,
+    /// Files never scanned (config `allow.paths`).
+    pub path_allow: GlobSet,
+    /// The configuration file used, if any.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Loads settings from an explicit config file, or from `.leakhound.toml` under `root` when it
+    /// exists, or the built-in defaults.
+    pub fn load(explicit: Option<&Path>, root: Option<&Path>) -> Result<Settings> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => root.map(|r| r.join(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+        };
+        let file = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("cannot read config {}", p.display()))?;
+                let name = p.display().to_string();
+                toml::from_str::<ConfigFile>(&text).map_err(|e| rules::toml_error(&name, &text, &e))?
+            }
+            None => ConfigFile {
+                builtin_rules: true,
+                ..ConfigFile::default()
+            },
+        };
+        Settings::from_file(file, path)
+    }
+
+    fn from_file(file: ConfigFile, path: Option<PathBuf>) -> Result<Settings> {
+        let origin = path
+            .as_ref()
+            .map_or_else(|| "configuration".to_string(), |p| p.display().to_string());
+        let mut set = if file.builtin_rules {
+            builtin_rules()?
+        } else {
+            RuleSet::default()
+        };
+        for spec in file.rules {
+            if set.get(&spec.id).is_some() {
+                bail!("{origin}: custom rule `{}` has the same id as another rule", spec.id);
+            }
+            set.rules.push(Rule::new(spec, origin.clone(), true)?);
+        }
+        for id in &file.disable {
+            if set.get(id).is_none() {
+                bail!("{origin}: `disable` names unknown rule `{id}`");
+            }
+        }
+        set.rules.retain(|r| !file.disable.contains(&r.spec.id));
+
+        let mut globs = GlobSetBuilder::new();
+        for g in &file.allow.paths {
+            globs.add(Glob::new(g).with_context(|| format!("{origin}: invalid glob in allow.paths: {g:?}"))?);
+        }
+        let mut regexes = Vec::new();
+        for s in &file.allow.secrets {
+            let re = RegexBuilder::new(s)
+                .size_limit(rules::REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| anyhow::anyhow!("{origin}: invalid regex in allow.secrets {s:?}: {e}"))?;
+            regexes.push(re);
+        }
+        Ok(Settings {
+            rules: Arc::new(set),
+            secret_allow: SecretAllow {
+                regexes,
+                stopwords: file.allow.stopwords.iter().map(|w| w.to_ascii_lowercase()).collect(),
+            },
+            path_allow: globs.build()?,
+            config_path: path,
+        })
+    }
+}
+
+/// The embedded catalogue as a rule set (regexes compiled lazily).
+pub fn builtin_rules() -> Result<RuleSet> {
+    let mut set = RuleSet::default();
+    for (name, text) in builtin::FILES {
+        for spec in rules::parse_rule_file(name, text)? {
+            if set.get(&spec.id).is_some() {
+                bail!("builtin:{name}: duplicate rule id `{}`", spec.id);
+            }
+            set.rules.push(Rule::new(spec, format!("builtin:{name}"), false)?);
+        }
+    }
+    Ok(set)
+}
+
+/// How findings leave a scan.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Report format.
+    pub format: Format,
+    /// Destination file (`None` = stdout).
+    pub path: Option<PathBuf>,
+    /// Redact secrets.
+    pub redact: bool,
+    /// Exit status when findings remain.
+    pub exit_code: u8,
+    /// Worker threads.
+    pub threads: usize,
+    /// Allow a progress bar (still only on a terminal).
+    pub progress: bool,
+    /// No summary or warnings.
+    pub quiet: bool,
+    /// Baseline to apply.
+    pub baseline: Option<PathBuf>,
+    /// Baseline to write.
+    pub write_baseline: Option<PathBuf>,
+    /// Report baseline entries that matched nothing.
+    pub report_stale: bool,
+}
+
+impl Output {
+    /// Checks the shared scan flags.
+    pub fn from_args(a: &ScanArgs) -> Result<Output> {
+        let threads = match a.threads {
+            Some(0) => bail!("--threads must be at least 1"),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        Ok(Output {
+            format: a.format,
+            path: a.output.clone(),
+            redact: !a.no_redact,
+            exit_code: a.exit_code,
+            threads,
+            progress: !a.no_progress,
+            quiet: a.quiet,
+            baseline: a.baseline.clone(),
+            write_baseline: a.write_baseline.clone(),
+            report_stale: a.report_stale,
+        })
+    }
+}

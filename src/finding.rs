@@ -1,0 +1,211 @@
+//! A finding and where it came from, the one fingerprint format used by every output and by
+//! baselines, and the redaction rule. The raw secret never lives in a [`Finding`] unless the user
+//! asked for it with `--no-redact`.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::rules::{Confidence, Rule, Runbook, Severity};
+
+/// Prefix of the current fingerprint spelling; bump it if the hashed material ever changes.
+pub const FINGERPRINT_VERSION: &str = "lh1";
+
+/// Where in git history a finding was introduced (git sources only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitProvenance {
+    /// The commit that first introduced the blob at this path; `None` for unreachable blobs.
+    pub commit: Option<String>,
+    /// Author name of that commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Author e-mail of that commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Author date (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// First line of the commit message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Blob id holding the secret.
+    pub blob: String,
+    /// Whether the secret is still present at HEAD.
+    pub in_head: bool,
+    /// The branch or tag when the blob is reachable only from it.
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub ref_name: Option<String>,
+}
+
+/// Where inside a container image a finding lives (image sources only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageLocation {
+    /// `name:tag` when known, else the manifest digest.
+    pub image: String,
+    /// Layer digest (or `config` for the image configuration).
+    pub layer: String,
+    /// 0-based position of the layer.
+    pub layer_index: usize,
+    /// Index of the layer whose whiteout deleted this file; the secret still ships in the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_in_layer: Option<usize>,
+}
+
+/// Where a scanned input came from: its display path plus source-specific detail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Path relative to the scan root, `/`-separated (or the stdin label).
+    pub path: String,
+    /// Git provenance, for git sources.
+    pub git: Option<GitProvenance>,
+    /// Image location, for image sources.
+    pub image: Option<ImageLocation>,
+}
+
+impl Origin {
+    /// An origin that is just a path.
+    pub fn path(path: impl Into<String>) -> Origin {
+        Origin {
+            path: path.into(),
+            ..Origin::default()
+        }
+    }
+}
+
+/// One leaked secret at one place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule id.
+    pub rule_id: String,
+    /// Rule name.
+    pub rule_name: String,
+    /// Provider that issued the credential.
+    pub provider: String,
+    /// Rule severity.
+    pub severity: Severity,
+    /// Rule confidence.
+    pub confidence: Confidence,
+    /// Path relative to the scan root, `/`-separated.
+    pub path: String,
+    /// 1-based line of the secret's first byte.
+    pub line: u64,
+    /// 1-based column (UTF-16 code units) of the secret's first character.
+    pub column: u64,
+    /// 1-based line of the secret's last byte.
+    pub end_line: u64,
+    /// 1-based column one past the secret's last character.
+    pub end_column: u64,
+    /// The secret, redacted unless `--no-redact`.
+    pub secret: String,
+    /// Stable hash of rule and secret; the same secret has the same fingerprint everywhere.
+    pub fingerprint: String,
+    /// How to revoke and rotate it.
+    pub runbook: Runbook,
+    /// Git provenance, flattened into the finding.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitProvenance>,
+    /// Image location, flattened into the finding.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageLocation>,
+}
+
+/// Span of a secret in lines and columns, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First line.
+    pub line: u64,
+    /// First column.
+    pub column: u64,
+    /// Last line.
+    pub end_line: u64,
+    /// Column one past the end.
+    pub end_column: u64,
+}
+
+impl Finding {
+    /// Builds a finding from a rule, the raw secret and its place. The raw secret is hashed and
+    /// redacted here and not kept unless `redact` is false.
+    pub fn new(rule: &Rule, secret: &[u8], span: Span, origin: Origin, redact: bool) -> Finding {
+        let text = String::from_utf8_lossy(secret);
+        Finding {
+            rule_id: rule.spec.id.clone(),
+            rule_name: rule.spec.name.clone(),
+            provider: rule.spec.provider.clone(),
+            severity: rule.spec.severity,
+            confidence: rule.spec.confidence,
+            path: origin.path,
+            line: span.line,
+            column: span.column,
+            end_line: span.end_line,
+            end_column: span.end_column,
+            secret: if redact {
+                redact_secret(&text)
+            } else {
+                text.into_owned()
+            },
+            fingerprint: fingerprint(&rule.spec.id, secret),
+            runbook: rule.spec.runbook.clone(),
+            git: origin.git,
+            image: origin.image,
+        }
+    }
+
+    /// Sort key for whole-document outputs: path, line, column, rule.
+    pub fn sort_key(&self) -> (&str, u64, u64, &str) {
+        (&self.path, self.line, self.column, &self.rule_id)
+    }
+}
+
+/// `lh1:` followed by 32 hex digits of SHA-256 over the rule id and the secret. One-way: it names
+/// a secret without revealing it, and it does not change when the secret moves.
+pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"leakhound-fingerprint\0");
+    h.update(rule_id.as_bytes());
+    h.update(b"\0");
+    h.update(secret);
+    let digest = h.finalize();
+    let mut out = String::with_capacity(FINGERPRINT_VERSION.len() + 33);
+    out.push_str(FINGERPRINT_VERSION);
+    out.push(':');
+    for b in &digest[..16] {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Shows at most the first 4 and last 2 characters of a secret and never more than a third of it.
+pub fn redact_secret(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let budget = chars.len() / 3;
+    let head = budget.min(4);
+    let tail = (budget - head).min(2);
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_never_shows_more_than_a_third_nor_more_than_six_characters() {
+        for len in 0..80 {
+            let s: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            let r = redact_secret(&s);
+            let shown = r.chars().filter(|&c| c != '…').count();
+            assert!(shown <= len / 3 && shown <= 6, "len {len}: {r}");
+        }
+        assert_eq!(redact_secret("ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "ghp_…89");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_and_secret_only_and_hides_the_secret() {
+        let a = fingerprint("github-classic-pat", b"secret-value-1");
+        assert_eq!(a, fingerprint("github-classic-pat", b"secret-value-1"));
+        assert_ne!(a, fingerprint("github-classic-pat", b"secret-value-2"));
+        assert_ne!(a, fingerprint("other-rule", b"secret-value-1"));
+        assert!(a.starts_with("lh1:") && a.len() == 36 && !a.contains("secret"));
+    }
+}

@@ -1,0 +1,17 @@
+//! leakhound: find leaked secrets in directories, git history, container images and streams, and
+//! pair each finding with the runbook to revoke it. `run` executes one parsed command line.
+
+pub mod app;
+pub mod baseline;
+pub mod cli;
+pub mod config;
+pub mod finding;
+pub mod messages;
+pub mod pipeline;
+pub mod progress;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+
+pub use app::run;

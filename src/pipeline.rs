@@ -1,0 +1,395 @@
+//! One scan's shared state: the compiled scanner, each worker thread's scratch memory, the coverage
+//! counters, the baseline filter and the findings sink. Sources hand it bytes and a way to name
+//! their origin; it turns matches into findings. Errors on single inputs are reported here and
+//! counted, so the scan goes on and the exit status says so.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+
+use thread_local::ThreadLocal;
+
+use crate::baseline::Baseline;
+use crate::finding::{Finding, Origin, Span};
+use crate::scan::{utf16_len, LineCounter, Match, Scanner, Scratch};
+
+/// Why an input was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Looked binary (NUL in the first 8 KiB).
+    Binary,
+    /// Larger than `--max-file-size`.
+    TooLarge,
+    /// A symbolic link, not followed.
+    Symlink,
+    /// FIFO, socket or device.
+    Special,
+    /// Matched `--exclude`.
+    Excluded,
+    /// Matched the config's `allow.paths`.
+    Allowlisted,
+    /// Could not be read (also counted as an error).
+    Unreadable,
+}
+
+impl SkipReason {
+    const ALL: [SkipReason; 7] = [
+        SkipReason::Binary,
+        SkipReason::TooLarge,
+        SkipReason::Symlink,
+        SkipReason::Special,
+        SkipReason::Excluded,
+        SkipReason::Allowlisted,
+        SkipReason::Unreadable,
+    ];
+
+    /// Name used in summaries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::Symlink => "symlink",
+            SkipReason::Special => "special",
+            SkipReason::Excluded => "excluded",
+            SkipReason::Allowlisted => "allowlisted",
+            SkipReason::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// Coverage and suppression counters, updated by all threads.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Inputs scanned.
+    pub files_scanned: AtomicU64,
+    /// Bytes scanned.
+    pub bytes_scanned: AtomicU64,
+    skipped: [AtomicU64; 7],
+    /// Findings dropped as placeholders or documented examples.
+    pub placeholders: AtomicU64,
+    /// Findings dropped by an inline allow comment.
+    pub inline_allowed: AtomicU64,
+    /// Findings dropped by the config's secret allowlist.
+    pub allowlisted: AtomicU64,
+    /// Findings dropped by the baseline.
+    pub baselined: AtomicU64,
+    /// Findings kept.
+    pub findings: AtomicU64,
+    /// Inputs that could not be read.
+    pub errors: AtomicU64,
+}
+
+impl Stats {
+    /// Counts one skipped input.
+    pub fn skip(&self, why: SkipReason) {
+        self.skipped[why as usize].fetch_add(1, Relaxed);
+    }
+
+    /// Skipped inputs by reason (non-zero only).
+    pub fn skipped(&self) -> BTreeMap<String, u64> {
+        SkipReason::ALL
+            .iter()
+            .map(|r| (r.as_str().to_string(), self.skipped[*r as usize].load(Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// Suppressed candidates by reason (non-zero only).
+    pub fn suppressed(&self) -> BTreeMap<String, u64> {
+        [
+            ("placeholder", &self.placeholders),
+            ("inline_allow", &self.inline_allowed),
+            ("allowlist", &self.allowlisted),
+            ("baseline", &self.baselined),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.load(Relaxed)))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+    }
+}
+
+/// Where findings go.
+enum Sink {
+    /// Kept for a whole-document report.
+    Collect,
+    /// Written as JSON Lines as they are found (and kept only if a baseline is to be written).
+    Stream(Box<dyn Write + Send>),
+}
+
+/// What a source says about one piece of bytes besides the bytes.
+#[derive(Clone, Copy)]
+pub struct Placement<'a> {
+    /// Line number of the first byte minus one (non-zero for later chunks of a stream).
+    pub line_base: u64,
+    /// Columns before the first byte on its line (for later chunks of a stream).
+    pub col_base: u64,
+    /// Only matches whose secret starts at or after this offset are reported.
+    pub report_from: usize,
+    /// Only matches whose secret starts before this offset are reported.
+    pub report_before: usize,
+    /// When set, only matches on lines for which this returns true are reported (added lines).
+    pub keep_line: Option<&'a (dyn Fn(u64) -> bool + Sync)>,
+}
+
+impl Placement<'_> {
+    /// A whole, self-contained input.
+    pub fn whole() -> Placement<'static> {
+        Placement {
+            line_base: 0,
+            col_base: 0,
+            report_from: 0,
+            report_before: usize::MAX,
+            keep_line: None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Worker {
+    scratch: Scratch,
+    matches: Vec<Match>,
+}
+
+/// The state of one scan, shared by every worker thread.
+pub struct Pipeline {
+    scanner: Scanner,
+    redact: bool,
+    workers: ThreadLocal<RefCell<Worker>>,
+    /// Counters.
+    pub stats: Arc<Stats>,
+    baseline: Option<Baseline>,
+    keep_all: bool,
+    findings: Mutex<Vec<Finding>>,
+    sink: Mutex<Sink>,
+    quiet: bool,
+}
+
+impl Pipeline {
+    /// A pipeline that collects findings for a whole-document report.
+    pub fn new(scanner: Scanner, redact: bool, baseline: Option<Baseline>, quiet: bool) -> Pipeline {
+        Pipeline {
+            scanner,
+            redact,
+            workers: ThreadLocal::new(),
+            stats: Arc::new(Stats::default()),
+            baseline,
+            keep_all: true,
+            findings: Mutex::new(Vec::new()),
+            sink: Mutex::new(Sink::Collect),
+            quiet,
+        }
+    }
+
+    /// Streams each finding to `out` as a JSON line as soon as it is found; findings are still
+    /// kept when `keep` is true (to write a baseline).
+    pub fn stream_to(mut self, out: Box<dyn Write + Send>, keep: bool) -> Pipeline {
+        self.sink = Mutex::new(Sink::Stream(out));
+        self.keep_all = keep;
+        self
+    }
+
+    /// The scanner (and through it, the rules).
+    pub fn scanner(&self) -> &Scanner {
+        &self.scanner
+    }
+
+    /// Whether secrets are redacted.
+    pub fn redacts(&self) -> bool {
+        self.redact
+    }
+
+    /// Reports an input that could not be read; the scan goes on and the exit status will be 2.
+    pub fn error(&self, msg: impl std::fmt::Display) {
+        self.stats.errors.fetch_add(1, Relaxed);
+        crate::messages::error(&msg.to_string());
+    }
+
+    /// Prints a warning unless quiet.
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            crate::messages::warn(&msg.to_string());
+        }
+    }
+
+    /// Scans one whole input held in memory.
+    pub fn scan_bytes(&self, bytes: &[u8], origin: &dyn Fn() -> Origin) -> usize {
+        self.stats.files_scanned.fetch_add(1, Relaxed);
+        self.scan_part(bytes, origin, Placement::whole())
+    }
+
+    /// Scans part of an input (a chunk of a stream, or lines to filter); does not count a file.
+    pub fn scan_part(&self, bytes: &[u8], origin: &dyn Fn() -> Origin, place: Placement<'_>) -> usize {
+        self.stats.bytes_scanned.fetch_add(
+            bytes.len().min(place.report_before).saturating_sub(place.report_from) as u64,
+            Relaxed,
+        );
+        let cell = self.workers.get_or_default();
+        let mut worker = cell.borrow_mut();
+        let Worker { scratch, matches } = &mut *worker;
+        matches.clear();
+        self.scanner.scan(bytes, scratch, matches);
+        let s = scratch.take_suppressed();
+        for (n, c) in [
+            (s.placeholder, &self.stats.placeholders),
+            (s.inline_allow, &self.stats.inline_allowed),
+            (s.allowlisted, &self.stats.allowlisted),
+        ] {
+            if n > 0 {
+                c.fetch_add(n, Relaxed);
+            }
+        }
+        matches.retain(|m| m.start >= place.report_from && m.start < place.report_before);
+        if matches.is_empty() {
+            return 0;
+        }
+        let mut origin_value: Option<Origin> = None;
+        let mut lines = LineCounter::new();
+        let mut kept = 0;
+        let rules = self.scanner.rules();
+        for m in matches.iter() {
+            let (l0, c0) = lines.locate(bytes, m.start);
+            let (l1, c1) = lines.locate(bytes, m.end);
+            let fix = |l: u64, c: u64| (l + place.line_base, if l == 1 { c + place.col_base } else { c });
+            let (line, column) = fix(l0, c0);
+            let (end_line, end_column) = fix(l1, c1);
+            if let Some(keep) = place.keep_line {
+                if !(line..=end_line).any(keep) {
+                    continue;
+                }
+            }
+            let origin = origin_value.get_or_insert_with(origin).clone();
+            let span = Span {
+                line,
+                column,
+                end_line,
+                end_column,
+            };
+            let finding = Finding::new(&rules.rules[m.rule], &bytes[m.start..m.end], span, origin, self.redact);
+            if self.push(finding) {
+                kept += 1;
+            }
+        }
+        kept
+    }
+
+    /// Scans a stream in bounded chunks, overlapping so that no secret is lost at a boundary.
+    /// Returns the number of bytes read.
+    pub fn scan_reader(&self, reader: &mut dyn Read, origin: &dyn Fn() -> Origin) -> std::io::Result<u64> {
+        const CHUNK: usize = 4 << 20;
+        let overlap = self.max_match_reach();
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + overlap);
+        let (mut line_base, mut col_base, mut report_from) = (0u64, 0u64, 0usize);
+        let mut total = 0u64;
+        self.stats.files_scanned.fetch_add(1, Relaxed);
+        loop {
+            let start_len = buf.len();
+            buf.resize(start_len + CHUNK, 0);
+            let mut filled = start_len;
+            let mut eof = false;
+            while filled < buf.len() {
+                match reader.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        buf.truncate(filled);
+                        self.scan_part(
+                            &buf,
+                            origin,
+                            Placement {
+                                line_base,
+                                col_base,
+                                report_from,
+                                report_before: usize::MAX,
+                                keep_line: None,
+                            },
+                        );
+                        return Err(e);
+                    }
+                }
+            }
+            buf.truncate(filled);
+            total += (filled - start_len) as u64;
+            if eof {
+                self.scan_part(
+                    &buf,
+                    origin,
+                    Placement {
+                        line_base,
+                        col_base,
+                        report_from,
+                        report_before: usize::MAX,
+                        keep_line: None,
+                    },
+                );
+                return Ok(total);
+            }
+            // Everything before `cut` is final after this pass; keep `overlap` bytes for the next
+            // chunk plus `WINDOW_BEFORE` of context that is not reported again.
+            let cut = buf.len().saturating_sub(overlap).max(report_from);
+            self.scan_part(
+                &buf,
+                origin,
+                Placement {
+                    line_base,
+                    col_base,
+                    report_from,
+                    report_before: cut,
+                    keep_line: None,
+                },
+            );
+            let keep_from = cut.saturating_sub(crate::scan::WINDOW_BEFORE);
+            let dropped = &buf[..keep_from];
+            let newlines = memchr::memchr_iter(b'\n', dropped).count() as u64;
+            match memchr::memrchr(b'\n', dropped) {
+                Some(p) => col_base = utf16_len(&dropped[p + 1..]),
+                None => col_base += utf16_len(dropped),
+            }
+            line_base += newlines;
+            buf.drain(..keep_from);
+            report_from = cut - keep_from;
+        }
+    }
+
+    /// The longest distance a match can extend past the start of a chunk's unreported tail.
+    fn max_match_reach(&self) -> usize {
+        let w = self.scanner.rules().rules.iter().map(|r| r.window()).max().unwrap_or(0);
+        w + 2 * crate::scan::WINDOW_BEFORE + 2048
+    }
+
+    /// Applies the baseline and hands a finding to the sink. Returns false if it was suppressed.
+    pub fn push(&self, finding: Finding) -> bool {
+        if let Some(b) = &self.baseline {
+            if b.suppresses(&finding.fingerprint) {
+                self.stats.baselined.fetch_add(1, Relaxed);
+                return false;
+            }
+        }
+        self.stats.findings.fetch_add(1, Relaxed);
+        if let Sink::Stream(out) = &mut *self.sink.lock().unwrap_or_else(|e| e.into_inner()) {
+            let line = serde_json::to_string(&finding).expect("findings serialize");
+            if let Err(e) = writeln!(out, "{line}").and_then(|_| out.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    self.error(format!("cannot write output: {e}"));
+                }
+            }
+        }
+        if self.keep_all {
+            self.findings.lock().unwrap_or_else(|e| e.into_inner()).push(finding);
+        }
+        true
+    }
+
+    /// Ends the scan: the findings kept, sorted (path, line, column, rule), and the baseline.
+    pub fn finish(self) -> (Vec<Finding>, Arc<Stats>, Option<Baseline>) {
+        let mut findings = self.findings.into_inner().unwrap_or_else(|e| e.into_inner());
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        (findings, self.stats, self.baseline)
+    }
+}

@@ -1,0 +1,29 @@
+//! JSON: one document with the tool version, the scan summary and the sorted findings. (JSON Lines
+//! are streamed by the pipeline, one finding per line, as they are found.)
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::Summary;
+use crate::finding::Finding;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: &'static str,
+    scan: &'a Summary,
+    findings: &'a [Finding],
+}
+
+/// Writes the JSON document.
+pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Result<()> {
+    let doc = Document {
+        version: env!("CARGO_PKG_VERSION"),
+        scan: summary,
+        findings,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(())
+}

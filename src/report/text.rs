@@ -1,0 +1,137 @@
+//! Human text: one block per finding with rule, provider, place, redacted secret and the runbook
+//! link; and the one-line summary printed on stderr. Colour only when asked (a terminal). Every
+//! value taken from the input is escaped so that file names or content cannot drive the terminal.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::Summary;
+use crate::finding::Finding;
+use crate::messages::escape_line;
+use crate::rules::Severity;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Writes every finding as a block.
+pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<()> {
+    let p = Paint { on: color };
+    for f in findings {
+        let sev_color = match f.severity {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+        };
+        writeln!(
+            out,
+            "{} {} ({})",
+            p.wrap(sev_color, &format!("{:<8}", f.severity.as_str())),
+            p.wrap("1", &escape_line(&f.rule_name)),
+            escape_line(&f.provider)
+        )?;
+        writeln!(out, "  where   {}:{}:{}", escape_line(&f.path), f.line, f.column)?;
+        if let Some(g) = &f.git {
+            match &g.commit {
+                Some(c) => writeln!(
+                    out,
+                    "  commit  {} {} <{}> {}: {}",
+                    &c[..c.len().min(12)],
+                    escape_line(g.author.as_deref().unwrap_or("")),
+                    escape_line(g.email.as_deref().unwrap_or("")),
+                    g.date.as_deref().unwrap_or(""),
+                    escape_line(g.summary.as_deref().unwrap_or(""))
+                )?,
+                None => writeln!(out, "  commit  (none: blob {} is reachable from no commit)", g.blob)?,
+            }
+            if let Some(r) = &g.ref_name {
+                writeln!(out, "  ref     only reachable from {}", escape_line(r))?;
+            }
+            if !g.in_head {
+                writeln!(
+                    out,
+                    "  note    {}",
+                    p.wrap(
+                        "33",
+                        "deleted from HEAD but still in history: anyone with a clone has it"
+                    )
+                )?;
+            }
+        }
+        if let Some(i) = &f.image {
+            writeln!(
+                out,
+                "  image   {} layer {} ({})",
+                escape_line(&i.image),
+                i.layer_index,
+                escape_line(&i.layer)
+            )?;
+            if let Some(d) = i.deleted_in_layer {
+                writeln!(
+                    out,
+                    "  note    {}",
+                    p.wrap("33", &format!("deleted in layer {d} but still ships in the image"))
+                )?;
+            }
+        }
+        writeln!(out, "  secret  {}", escape_line(&f.secret))?;
+        writeln!(out, "  revoke  {}", f.runbook.url)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Formats a byte count as `12.3 MB`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// The summary line(s) for stderr.
+pub fn summary_line(s: &Summary) -> String {
+    let join = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+    };
+    let mut line = format!(
+        "scanned {} input{} ({}) in {:.2}s with {} rules: {} finding{}",
+        s.files_scanned,
+        if s.files_scanned == 1 { "" } else { "s" },
+        human_bytes(s.bytes_scanned),
+        s.duration_ms as f64 / 1000.0,
+        s.rules_loaded,
+        s.findings,
+        if s.findings == 1 { "" } else { "s" },
+    );
+    if !s.files_skipped.is_empty() {
+        line.push_str(&format!("; skipped {}", join(&s.files_skipped)));
+    }
+    if !s.suppressed.is_empty() {
+        line.push_str(&format!("; suppressed {}", join(&s.suppressed)));
+    }
+    if s.errors > 0 {
+        line.push_str(&format!("; {} error{}", s.errors, if s.errors == 1 { "" } else { "s" }));
+    }
+    line
+}

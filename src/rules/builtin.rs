@@ -1,0 +1,42 @@
+//! The built-in catalogue: every file under `rules/` embedded at compile time through an explicit
+//! list (a test checks the list against the directory, because directory-embedding macros miss new
+//! files on incremental builds).
+
+/// `(file name, contents)` of every built-in rule file.
+pub const FILES: &[(&str, &str)] = &[
+    ("anthropic.toml", include_str!("../../rules/anthropic.toml")),
+    ("aws.toml", include_str!("../../rules/aws.toml")),
+    ("azure.toml", include_str!("../../rules/azure.toml")),
+    ("database.toml", include_str!("../../rules/database.toml")),
+    ("generic.toml", include_str!("../../rules/generic.toml")),
+    ("github.toml", include_str!("../../rules/github.toml")),
+    ("gitlab.toml", include_str!("../../rules/gitlab.toml")),
+    ("google.toml", include_str!("../../rules/google.toml")),
+    ("huggingface.toml", include_str!("../../rules/huggingface.toml")),
+    ("jwt.toml", include_str!("../../rules/jwt.toml")),
+    ("openai.toml", include_str!("../../rules/openai.toml")),
+    ("private-keys.toml", include_str!("../../rules/private-keys.toml")),
+    ("registries.toml", include_str!("../../rules/registries.toml")),
+    ("slack.toml", include_str!("../../rules/slack.toml")),
+    ("stripe.toml", include_str!("../../rules/stripe.toml")),
+    ("twilio.toml", include_str!("../../rules/twilio.toml")),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::FILES;
+
+    #[test]
+    fn every_rule_file_is_embedded() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed, "rules/ and src/rules/builtin.rs FILES disagree");
+    }
+}

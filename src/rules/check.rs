@@ -1,0 +1,259 @@
+//! `leakhound rules list|show|check`. The check proves every rule keeps its contract through the
+//! same matching path a scan uses: each example yields a finding of that rule, no negative example
+//! does, and every raw regex match holds one of the rule's keywords (otherwise the prefilter would
+//! silently lose findings).
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{bail, Result};
+use memchr::memmem;
+use serde::Serialize;
+
+use super::{Rule, RuleSet};
+use crate::cli::{ListFormat, RulesCommand};
+use crate::config::Settings;
+use crate::scan::{Scanner, Scratch, SecretAllow};
+
+/// Runs a `rules` subcommand.
+pub fn run_rules_command(cmd: RulesCommand) -> Result<u8> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match cmd {
+        RulesCommand::List { format, config } => {
+            let s = Settings::load(config.as_deref(), Some(Path::new(".")))?;
+            list(&mut out, &s.rules, format)?;
+        }
+        RulesCommand::Show { id, config } => {
+            let s = Settings::load(config.as_deref(), Some(Path::new(".")))?;
+            let Some(rule) = s.rules.get(&id) else {
+                bail!("no rule with id `{id}` (see `leakhound rules list`)");
+            };
+            show(&mut out, rule)?;
+        }
+        RulesCommand::Check { config } => {
+            let s = Settings::load(config.as_deref(), None)?;
+            let problems = check_all(&s.rules);
+            for p in &problems {
+                crate::messages::error(p);
+            }
+            writeln!(
+                out,
+                "checked {} rules: {} problem{}",
+                s.rules.len(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            )?;
+            out.flush()?;
+            return Ok(if problems.is_empty() { 0 } else { 2 });
+        }
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+/// Checks every rule; returns one message per problem.
+pub fn check_all(rules: &RuleSet) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut ids = std::collections::HashSet::new();
+    for rule in &rules.rules {
+        if !ids.insert(&rule.spec.id) {
+            problems.push(format!("rule `{}` ({}): duplicate id", rule.spec.id, rule.origin));
+        }
+        problems.extend(
+            check_rule(rule)
+                .into_iter()
+                .map(|p| format!("rule `{}` ({}): {p}", rule.spec.id, rule.origin)),
+        );
+    }
+    problems
+}
+
+/// Checks one rule against its examples and the keyword contract.
+pub fn check_rule(rule: &Rule) -> Vec<String> {
+    let mut problems = Vec::new();
+    let regex = match super::compile(&rule.spec) {
+        Ok(r) => r,
+        Err(e) => return vec![format!("{e:#}")],
+    };
+    if rule.spec.examples.is_empty() {
+        problems.push("has no `examples`".into());
+    }
+    if rule.spec.negative_examples.is_empty() {
+        problems.push("has no `negative_examples`".into());
+    }
+    let single = match Rule::new(rule.spec.clone(), rule.origin.clone(), true) {
+        Ok(r) => r,
+        Err(e) => return vec![format!("{e:#}")],
+    };
+    let scanner = match Scanner::new(Arc::new(RuleSet { rules: vec![single] }), SecretAllow::default()) {
+        Ok(s) => s,
+        Err(e) => return vec![format!("cannot build the prefilter: {e:#}")],
+    };
+    let keywords: Vec<Vec<u8>> = rule
+        .spec
+        .keywords
+        .iter()
+        .map(|k| k.to_ascii_lowercase().into_bytes())
+        .collect();
+    let mut scratch = Scratch::default();
+    let mut found = Vec::new();
+    for (i, ex) in rule.spec.examples.iter().enumerate() {
+        found.clear();
+        scanner.scan(ex.as_bytes(), &mut scratch, &mut found);
+        if found.is_empty() {
+            let why = if regex.is_match(ex.as_bytes()) {
+                "the regex matches but the scan drops it (keyword, entropy, checksum, placeholder or window)"
+            } else {
+                "the regex does not match"
+            };
+            problems.push(format!("example {} is not found: {why}", i + 1));
+        }
+        for m in regex.find_iter(ex.as_bytes()) {
+            let text = m.as_bytes().to_ascii_lowercase();
+            if !keywords.iter().any(|k| memmem::find(&text, k).is_some()) {
+                problems.push(format!(
+                    "example {}: a match contains none of the keywords {:?}",
+                    i + 1,
+                    rule.spec.keywords
+                ));
+            }
+        }
+    }
+    for (i, ex) in rule.spec.negative_examples.iter().enumerate() {
+        found.clear();
+        scanner.scan(ex.as_bytes(), &mut scratch, &mut found);
+        if !found.is_empty() {
+            problems.push(format!("negative example {} is reported as a finding", i + 1));
+        }
+    }
+    problems
+}
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    id: &'a str,
+    name: &'a str,
+    provider: &'a str,
+    severity: &'a str,
+    confidence: &'a str,
+    keywords: &'a [String],
+    tags: &'a [String],
+    description: &'a str,
+    runbook_url: &'a str,
+    origin: &'a str,
+}
+
+fn list(out: &mut dyn Write, rules: &RuleSet, format: ListFormat) -> Result<()> {
+    match format {
+        ListFormat::Json => {
+            let items: Vec<Listed> = rules
+                .rules
+                .iter()
+                .map(|r| Listed {
+                    id: &r.spec.id,
+                    name: &r.spec.name,
+                    provider: &r.spec.provider,
+                    severity: r.spec.severity.as_str(),
+                    confidence: r.spec.confidence.as_str(),
+                    keywords: &r.spec.keywords,
+                    tags: &r.spec.tags,
+                    description: &r.spec.description,
+                    runbook_url: &r.spec.runbook.url,
+                    origin: &r.origin,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &items)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            let w_id = rules.rules.iter().map(|r| r.spec.id.len()).max().unwrap_or(2).max(2);
+            let w_pr = rules
+                .rules
+                .iter()
+                .map(|r| r.spec.provider.len())
+                .max()
+                .unwrap_or(8)
+                .max(8);
+            writeln!(
+                out,
+                "{:<w_id$}  {:<w_pr$}  {:<8}  {:<10}  KEYWORDS",
+                "ID", "PROVIDER", "SEVERITY", "CONFIDENCE"
+            )?;
+            for r in &rules.rules {
+                writeln!(
+                    out,
+                    "{:<w_id$}  {:<w_pr$}  {:<8}  {:<10}  {}",
+                    r.spec.id,
+                    r.spec.provider,
+                    r.spec.severity.as_str(),
+                    r.spec.confidence.as_str(),
+                    r.spec.keywords.join(", ")
+                )?;
+            }
+        }
+        ListFormat::Markdown => {
+            let mut providers: Vec<&str> = rules.rules.iter().map(|r| r.spec.provider.as_str()).collect();
+            providers.sort_unstable();
+            providers.dedup();
+            writeln!(out, "# leakhound rule catalogue\n")?;
+            writeln!(
+                out,
+                "{} rules for {} providers. Generated by `leakhound rules list --format markdown`; do not edit by hand.\n",
+                rules.len(),
+                providers.len()
+            )?;
+            writeln!(
+                out,
+                "| id | provider | what it finds | severity | confidence | revoke |"
+            )?;
+            writeln!(out, "|---|---|---|---|---|---|")?;
+            for r in &rules.rules {
+                writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} | {} | [runbook]({}) |",
+                    r.spec.id,
+                    md_cell(&r.spec.provider),
+                    md_cell(&r.spec.name),
+                    r.spec.severity.as_str(),
+                    r.spec.confidence.as_str(),
+                    r.spec.runbook.url
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
+    let s = &r.spec;
+    writeln!(out, "{} ({})", s.name, s.id)?;
+    writeln!(out, "provider:    {}", s.provider)?;
+    writeln!(out, "severity:    {}", s.severity)?;
+    writeln!(out, "confidence:  {}", s.confidence)?;
+    writeln!(out, "keywords:    {}", s.keywords.join(", "))?;
+    if !s.tags.is_empty() {
+        writeln!(out, "tags:        {}", s.tags.join(", "))?;
+    }
+    if let Some(e) = s.entropy {
+        writeln!(out, "entropy:     at least {e} bits per character")?;
+    }
+    if let Some(c) = s.checksum {
+        writeln!(
+            out,
+            "checksum:    {}",
+            serde_json::to_value(c)?.as_str().unwrap_or_default()
+        )?;
+    }
+    writeln!(out, "regex:       {}", s.regex)?;
+    writeln!(out, "from:        {}", r.origin)?;
+    writeln!(out, "\n{}\n", s.description.trim())?;
+    writeln!(out, "Revoke and rotate: {}\n", s.runbook.url)?;
+    writeln!(out, "{}", s.runbook.steps.trim_end())?;
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Filters that drop candidates which are not leaks: documented example credentials and obvious
+//! placeholders (built in), the user's allowlist of secret patterns and stopwords (configuration),
+//! and inline allow comments on the line of the match.
+
+use memchr::memmem;
+use regex::bytes::Regex;
+
+/// Markers that, anywhere in a line, allow every match on it. `gitleaks:allow` and the
+/// detect-secrets pragma are honoured so that teams migrating keep their annotations.
+const ALLOW_MARKERS: &[&[u8]] = &[b"leakhound:allow", b"gitleaks:allow", b"pragma: allowlist secret"];
+
+/// Case-insensitive fragments that mark a value as a stand-in, not a credential.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace_me",
+    "replaceme",
+    "replace-me",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "yourpassword",
+    "dummy",
+    "redacted",
+    "xxxxxx",
+    "******",
+    "......",
+    "<your",
+    "insert_",
+    "insert-",
+    "fake_",
+    "notasecret",
+    "not-a-secret",
+    "not_a_secret",
+    "secret_here",
+    "token_here",
+    "key_here",
+];
+
+/// Well-known runs that no generator emits as a real secret.
+const SEQUENCES: &[&str] = &["0123456789", "1234567890", "abcdefghij", "abcdef0123", "qwertyuiop"];
+
+/// True when `secret` is a documented example, a template reference or an obvious stand-in.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let s = secret;
+    // Template and variable references: ${VAR}, {{ var }}, $VAR, %VAR%, <value>, os.environ[...].
+    if s.starts_with(b"${") || s.starts_with(b"{{") || s.starts_with(b"$(") || s.starts_with(b"<") {
+        return true;
+    }
+    if s.len() > 1
+        && s[0] == b'$'
+        && s[1..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || *b == b'_' || b.is_ascii_digit())
+    {
+        return true;
+    }
+    if s.len() > 2 && s[0] == b'%' && s[s.len() - 1] == b'%' {
+        return true;
+    }
+    let lower = s.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| memmem::find(&lower, w.as_bytes()).is_some())
+    {
+        return true;
+    }
+    if SEQUENCES.iter().any(|w| memmem::find(&lower, w.as_bytes()).is_some()) {
+        return true;
+    }
+    // A long run of one character in a token-sized value: "sk_live_00000000…". (Long blobs such as
+    // PEM bodies legitimately hold runs of `A`.)
+    if s.len() <= 100 && longest_run(s) >= 8 {
+        return true;
+    }
+    // Few distinct bytes in a long value: "aaaaaaaa", "abababab", "00000000-0000".
+    if s.len() >= 8 {
+        let mut seen = [false; 256];
+        let mut distinct = 0;
+        for &b in s {
+            if !seen[b as usize] {
+                seen[b as usize] = true;
+                distinct += 1;
+            }
+        }
+        if distinct <= 3 {
+            return true;
+        }
+    }
+    false
+}
+
+fn longest_run(s: &[u8]) -> usize {
+    let (mut best, mut cur) = (0, 0);
+    for (i, &b) in s.iter().enumerate() {
+        cur = if i > 0 && s[i - 1] == b { cur + 1 } else { 1 };
+        best = best.max(cur);
+    }
+    best
+}
+
+/// True when the line holding byte `offset` carries an allow marker.
+pub fn line_has_allow_comment(hay: &[u8], offset: usize) -> bool {
+    let line = super::line_of(hay, offset);
+    ALLOW_MARKERS.iter().any(|m| memmem::find(line, m).is_some())
+}
+
+/// The user's allowlist for secret values: regexes over the secret and case-insensitive stopwords.
+#[derive(Debug, Default, Clone)]
+pub struct SecretAllow {
+    /// A secret matching any of these is allowed.
+    pub regexes: Vec<Regex>,
+    /// A secret containing any of these (lowercase) is allowed.
+    pub stopwords: Vec<String>,
+}
+
+impl SecretAllow {
+    /// True when the user allowed this secret.
+    pub fn allows(&self, secret: &[u8]) -> bool {
+        if self.regexes.iter().any(|r| r.is_match(secret)) {
+            return true;
+        }
+        if self.stopwords.is_empty() {
+            return false;
+        }
+        let lower = secret.to_ascii_lowercase();
+        self.stopwords
+            .iter()
+            .any(|w| memmem::find(&lower, w.as_bytes()).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_examples_and_templates_are_placeholders() {
+        for p in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "${GITHUB_TOKEN}",
+            "{{ .Values.password }}",
+            "$DB_PASSWORD",
+            "%API_KEY%",
+            "<your-api-key>",
+            "xxxxxxxxxxxxxxxx",
+            "changeme",
+            "REPLACE_ME",
+            "sk_live_000000000000000000000000",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p} should be a placeholder");
+        }
+    }
+
+    #[test]
+    fn random_looking_values_are_not_placeholders() {
+        for s in ["Zq8vN3kLp0Wm2Rt7Yx4b", "hunter2hunter3zz", "s3cr3t-Pa55w0rd!"] {
+            assert!(!is_placeholder(s.as_bytes()), "{s} should not be a placeholder");
+        }
+    }
+
+    #[test]
+    fn allow_comment_applies_to_its_own_line_only() {
+        let hay = b"a = 1 # leakhound:allow\nb = 2\n";
+        assert!(line_has_allow_comment(hay, 2));
+        assert!(!line_has_allow_comment(hay, hay.len() - 3));
+    }
+}

@@ -1,0 +1,296 @@
+//! Matching: turns bytes into rule matches. One Aho-Corasick automaton over every rule's keywords
+//! finds where to look; only the rules whose keywords hit run their regex, and only on a bounded
+//! window around each hit. Each candidate then passes the rule's entropy and checksum gates, the
+//! global placeholder filter, the user's secret allowlist and the inline allow comments. This module
+//! does no I/O and prints nothing; it is shared read-only by all threads, each of which brings its
+//! own [`Scratch`].
+
+pub mod checksum;
+mod entropy;
+mod filters;
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::{memchr, memrchr};
+
+use crate::rules::RuleSet;
+
+pub use entropy::shannon_entropy;
+pub use filters::{is_placeholder, SecretAllow};
+
+/// Bytes before a keyword hit that a rule's regex may start at.
+pub const WINDOW_BEFORE: usize = 256;
+/// How far a window edge is pushed outward so that it never cuts a token in half.
+const EDGE_EXTEND: usize = 1024;
+
+/// One confirmed secret: which rule, and where the secret (the `secret` group) lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    /// Index into the scan's [`RuleSet`].
+    pub rule: usize,
+    /// Byte offset of the secret's first byte.
+    pub start: usize,
+    /// Byte offset one past the secret's last byte.
+    pub end: usize,
+}
+
+/// Why a candidate was dropped; counted for the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Suppressed {
+    /// Documented examples and obvious placeholders.
+    pub placeholder: u64,
+    /// Lines carrying an allow comment.
+    pub inline_allow: u64,
+    /// The user's secret regexes and stopwords.
+    pub allowlisted: u64,
+}
+
+/// Per-thread working memory, reused across inputs so the hot path does not allocate.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    windows: Vec<(usize, usize, usize)>,
+    found: Vec<Match>,
+    /// Candidates dropped since the last [`Scratch::take_suppressed`].
+    pub suppressed: Suppressed,
+}
+
+impl Scratch {
+    /// Returns and resets the suppression counters.
+    pub fn take_suppressed(&mut self) -> Suppressed {
+        std::mem::take(&mut self.suppressed)
+    }
+}
+
+/// The compiled matcher of one scan.
+pub struct Scanner {
+    rules: Arc<RuleSet>,
+    prefilter: AhoCorasick,
+    /// For each keyword (automaton pattern id), the rules that listed it.
+    keyword_rules: Vec<Vec<usize>>,
+    allow: SecretAllow,
+}
+
+impl Scanner {
+    /// Builds the keyword automaton. Regexes are compiled lazily, on a rule's first keyword hit.
+    pub fn new(rules: Arc<RuleSet>, allow: SecretAllow) -> anyhow::Result<Scanner> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.rules.iter().enumerate() {
+            for kw in &rule.spec.keywords {
+                let kw = kw.to_ascii_lowercase();
+                match keywords.iter().position(|k| *k == kw) {
+                    Some(p) => {
+                        if !keyword_rules[p].contains(&i) {
+                            keyword_rules[p].push(i)
+                        }
+                    }
+                    None => {
+                        keywords.push(kw);
+                        keyword_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keywords)
+            .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&keywords))?;
+        Ok(Scanner {
+            rules,
+            prefilter,
+            keyword_rules,
+            allow,
+        })
+    }
+
+    /// The rules this scanner matches.
+    pub fn rules(&self) -> &Arc<RuleSet> {
+        &self.rules
+    }
+
+    /// Finds every secret in `hay`, appending matches sorted by position to `out`.
+    pub fn scan(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>) {
+        scratch.windows.clear();
+        scratch.found.clear();
+        if hay.is_empty() || self.keyword_rules.is_empty() {
+            return;
+        }
+        for hit in self.prefilter.find_overlapping_iter(hay) {
+            for &r in &self.keyword_rules[hit.pattern().as_usize()] {
+                let rule = &self.rules.rules[r];
+                let start = window_start(hay, hit.start());
+                let end = window_end(hay, hit.end().saturating_add(rule.window()));
+                scratch.windows.push((r, start, end));
+            }
+        }
+        if scratch.windows.is_empty() {
+            return;
+        }
+        scratch.windows.sort_unstable();
+        let mut i = 0;
+        while i < scratch.windows.len() {
+            let (r, start, mut end) = scratch.windows[i];
+            let mut j = i + 1;
+            while j < scratch.windows.len() && scratch.windows[j].0 == r && scratch.windows[j].1 <= end {
+                end = end.max(scratch.windows[j].2);
+                j += 1;
+            }
+            self.confirm(hay, r, start, end, scratch);
+            i = j;
+        }
+        resolve_overlaps(&self.rules, &mut scratch.found);
+        out.extend_from_slice(&scratch.found);
+    }
+
+    fn confirm(&self, hay: &[u8], r: usize, start: usize, end: usize, scratch: &mut Scratch) {
+        let rule = &self.rules.rules[r];
+        let window = &hay[start..end];
+        for caps in rule.regex().captures_iter(window) {
+            let Some(secret) = caps.name("secret") else { continue };
+            if secret.is_empty() {
+                continue;
+            }
+            let bytes = secret.as_bytes();
+            if let Some(min) = rule.spec.entropy {
+                if shannon_entropy(bytes) < min {
+                    continue;
+                }
+            }
+            if let Some(kind) = rule.spec.checksum {
+                if !checksum::verify(kind, bytes) {
+                    continue;
+                }
+            }
+            if is_placeholder(bytes) {
+                scratch.suppressed.placeholder += 1;
+                continue;
+            }
+            if self.allow.allows(bytes) {
+                scratch.suppressed.allowlisted += 1;
+                continue;
+            }
+            let (s, e) = (start + secret.start(), start + secret.end());
+            if filters::line_has_allow_comment(hay, s) {
+                scratch.suppressed.inline_allow += 1;
+                continue;
+            }
+            scratch.found.push(Match {
+                rule: r,
+                start: s,
+                end: e,
+            });
+        }
+    }
+}
+
+/// Where a window may start: up to [`WINDOW_BEFORE`] bytes back, not before the line's start, and
+/// never inside a token.
+fn window_start(hay: &[u8], hit: usize) -> usize {
+    let lo = hit.saturating_sub(WINDOW_BEFORE);
+    if let Some(nl) = memrchr(b'\n', &hay[lo..hit]) {
+        return lo + nl + 1;
+    }
+    let mut s = lo;
+    let floor = lo.saturating_sub(EDGE_EXTEND);
+    while s > floor && !hay[s - 1].is_ascii_whitespace() {
+        s -= 1;
+    }
+    s
+}
+
+/// Where a window may end: never inside a token, so `\b` at the window's edge cannot fake a match.
+fn window_end(hay: &[u8], want: usize) -> usize {
+    if want >= hay.len() {
+        return hay.len();
+    }
+    let cap = (want + EDGE_EXTEND).min(hay.len());
+    match hay[want..cap].iter().position(|b| b.is_ascii_whitespace()) {
+        Some(p) => want + p,
+        None => cap,
+    }
+}
+
+/// Sorts matches and keeps one per secret: a generic rule yields to any specific rule whose secret
+/// overlaps, and of several rules on the identical span the most confident wins.
+fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
+    if found.len() < 2 {
+        return;
+    }
+    found.sort_unstable_by_key(|m| (m.start, m.end, m.rule));
+    found.dedup();
+    let rank = |m: &Match| {
+        let s = &rules.rules[m.rule];
+        (
+            !s.generic,
+            s.spec.confidence,
+            s.spec.severity,
+            std::cmp::Reverse(m.rule),
+        )
+    };
+    let mut keep = vec![true; found.len()];
+    for i in 0..found.len() {
+        for j in i + 1..found.len() {
+            if found[j].start >= found[i].end {
+                break;
+            }
+            let (a, b) = (found[i], found[j]);
+            let (ga, gb) = (rules.rules[a.rule].generic, rules.rules[b.rule].generic);
+            let same_span = a.start == b.start && a.end == b.end;
+            if ga != gb || same_span {
+                if rank(&a) >= rank(&b) {
+                    keep[j] = false;
+                } else {
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    let mut k = keep.iter();
+    found.retain(|_| *k.next().unwrap_or(&true));
+}
+
+/// 1-based line and column (in UTF-16 code units, as SARIF and editors count) of a byte offset,
+/// computed incrementally for ascending offsets over one haystack.
+#[derive(Debug, Default)]
+pub struct LineCounter {
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    /// Starts at byte 0, line 1.
+    pub fn new() -> LineCounter {
+        LineCounter { pos: 0, line: 1 }
+    }
+
+    /// Line and column of `offset`; offsets must not decrease between calls.
+    pub fn locate(&mut self, hay: &[u8], offset: usize) -> (u64, u64) {
+        if offset < self.pos {
+            *self = LineCounter::new();
+        }
+        self.line += memchr::memchr_iter(b'\n', &hay[self.pos..offset]).count() as u64;
+        self.pos = offset;
+        let line_start = memrchr(b'\n', &hay[..offset]).map_or(0, |p| p + 1);
+        (self.line, utf16_len(&hay[line_start..offset]) + 1)
+    }
+}
+
+/// Length in UTF-16 code units of bytes decoded as UTF-8, each invalid byte counting as one unit.
+pub fn utf16_len(bytes: &[u8]) -> u64 {
+    let mut n = 0u64;
+    for chunk in bytes.utf8_chunks() {
+        n += chunk.valid().chars().map(|c| c.len_utf16() as u64).sum::<u64>();
+        n += chunk.invalid().len() as u64;
+    }
+    n
+}
+
+/// The bytes of the line holding `offset`, without its newline.
+pub fn line_of(hay: &[u8], offset: usize) -> &[u8] {
+    let start = memrchr(b'\n', &hay[..offset]).map_or(0, |p| p + 1);
+    let end = memchr(b'\n', &hay[offset..]).map_or(hay.len(), |p| offset + p);
+    &hay[start..end]
+}

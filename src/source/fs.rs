@@ -1,0 +1,248 @@
+//! Files and directories. A parallel walk (the `ignore` crate) that by default scans hidden and
+//! git-ignored files too, because `.env` files and build leftovers are where keys hide; skips the
+//! insides of `.git` directories (history is the `git` source's job), symlinks unless asked to
+//! follow them, FIFOs, sockets and devices. Each worker reads small files into one reused buffer;
+//! files above [`STREAM_THRESHOLD`] are scanned as a chunked stream. Walked files are deliberately
+//! not memory-mapped: if another process truncates a mapped file, the kernel raises SIGBUS and the
+//! whole scan would die, while a chunked read of a shrinking file just ends early and costs no
+//! measurable speed for sequential scanning.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+use crate::finding::Origin;
+use crate::pipeline::{Pipeline, SkipReason};
+
+/// Files larger than this are scanned as a chunked stream instead of read whole.
+pub const STREAM_THRESHOLD: u64 = 8 << 20;
+
+/// What to walk and how.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Roots as given by the user.
+    pub roots: Vec<PathBuf>,
+    /// Honour .gitignore and friends.
+    pub respect_gitignore: bool,
+    /// Globs to skip.
+    pub exclude: Vec<String>,
+    /// Follow symlinks.
+    pub follow: bool,
+    /// Skip files larger than this.
+    pub max_file_size: u64,
+    /// Scan files that look binary.
+    pub include_binary: bool,
+    /// Worker threads.
+    pub threads: usize,
+    /// Paths the config allowlists (never read).
+    pub allow_paths: GlobSet,
+    /// Files never scanned, by (device, inode): the configuration file in use, whose custom rules'
+    /// examples would otherwise report themselves.
+    pub skip_files: Vec<(u64, u64)>,
+}
+
+/// The (device, inode) identity of a file, for [`WalkOptions::skip_files`].
+pub fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// How a root is shown: the prefix put before paths found under it.
+struct Root {
+    path: PathBuf,
+    prefix: String,
+    is_file: bool,
+}
+
+impl Root {
+    fn new(path: &Path) -> Root {
+        let given = path.to_string_lossy().replace('\\', "/");
+        let trimmed = given.trim_start_matches("./").trim_end_matches('/');
+        let is_file = path.is_file();
+        let prefix = if is_file {
+            trimmed.to_string()
+        } else if trimmed.is_empty() || trimmed == "." || path.is_absolute() {
+            String::new()
+        } else {
+            format!("{trimmed}/")
+        };
+        Root {
+            path: path.to_path_buf(),
+            prefix,
+            is_file,
+        }
+    }
+
+    /// The `/`-separated display path of `p`, relative to the scan root.
+    fn display(&self, p: &Path) -> String {
+        if self.is_file {
+            return if self.prefix.is_empty() {
+                p.to_string_lossy().into_owned()
+            } else {
+                self.prefix.clone()
+            };
+        }
+        let rel = p.strip_prefix(&self.path).unwrap_or(p);
+        let mut out = self.prefix.clone();
+        for (i, c) in rel.components().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.push_str(&c.as_os_str().to_string_lossy());
+        }
+        out
+    }
+}
+
+/// Walks every root and scans what it finds. Problems with single files are reported through the
+/// pipeline and the walk goes on.
+pub fn scan_paths(opts: &WalkOptions, pipeline: &Pipeline) -> Result<()> {
+    let mut excludes = GlobSetBuilder::new();
+    for g in &opts.exclude {
+        excludes.add(Glob::new(g).map_err(|e| anyhow::anyhow!("invalid --exclude glob {g:?}: {e}"))?);
+    }
+    let excludes = excludes.build()?;
+    for root_path in &opts.roots {
+        if std::fs::symlink_metadata(root_path).is_err() {
+            pipeline.stats.skip(SkipReason::Unreadable);
+            pipeline.error(format!("{}: no such file or directory", root_path.display()));
+            continue;
+        }
+        let root = Root::new(root_path);
+        walk_root(&root, opts, &excludes, pipeline);
+    }
+    Ok(())
+}
+
+fn walk_root(root: &Root, opts: &WalkOptions, excludes: &GlobSet, pipeline: &Pipeline) {
+    let mut builder = WalkBuilder::new(&root.path);
+    builder
+        .standard_filters(false)
+        .hidden(false)
+        .follow_links(opts.follow)
+        .threads(opts.threads)
+        .skip_stdout(true);
+    if opts.respect_gitignore {
+        builder
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false);
+    }
+    builder.build_parallel().run(|| {
+        let mut buf: Vec<u8> = Vec::with_capacity(64 << 10);
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    pipeline.stats.skip(SkipReason::Unreadable);
+                    pipeline.error(walk_error(&err));
+                    return WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
+            if ft.is_dir() {
+                if entry.depth() > 0 && entry.file_name() == ".git" {
+                    return WalkState::Skip;
+                }
+                if entry.depth() > 0 && !excludes.is_empty() && excludes.is_match(root.display(entry.path())) {
+                    pipeline.stats.skip(SkipReason::Excluded);
+                    return WalkState::Skip;
+                }
+                return WalkState::Continue;
+            }
+            if ft.is_symlink() {
+                pipeline.stats.skip(SkipReason::Symlink);
+                return WalkState::Continue;
+            }
+            if !ft.is_file() {
+                pipeline.stats.skip(SkipReason::Special);
+                return WalkState::Continue;
+            }
+            let path = entry.path();
+            if !excludes.is_empty() || !opts.allow_paths.is_empty() {
+                let shown = root.display(path);
+                if excludes.is_match(&shown) {
+                    pipeline.stats.skip(SkipReason::Excluded);
+                    return WalkState::Continue;
+                }
+                if opts.allow_paths.is_match(&shown) {
+                    pipeline.stats.skip(SkipReason::Allowlisted);
+                    return WalkState::Continue;
+                }
+            }
+            scan_file(path, root, opts, pipeline, &mut buf);
+            WalkState::Continue
+        })
+    });
+}
+
+fn walk_error(err: &ignore::Error) -> String {
+    let text = err.to_string();
+    if text.contains("File system loop") {
+        return format!("symlink loop: {text}");
+    }
+    text
+}
+
+fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, buf: &mut Vec<u8>) {
+    let fail = |what: &str, e: std::io::Error| {
+        pipeline.stats.skip(SkipReason::Unreadable);
+        pipeline.error(format!("{}: {what}: {e}", root.display(path)));
+    };
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return fail("cannot open", e),
+    };
+    let len = match file.metadata() {
+        Ok(m) => {
+            use std::os::unix::fs::MetadataExt;
+            if !opts.skip_files.is_empty() && opts.skip_files.contains(&(m.dev(), m.ino())) {
+                pipeline.stats.skip(SkipReason::Allowlisted);
+                return;
+            }
+            m.len()
+        }
+        Err(e) => return fail("cannot stat", e),
+    };
+    if len > opts.max_file_size {
+        pipeline.stats.skip(SkipReason::TooLarge);
+        return;
+    }
+    let origin = || Origin::path(root.display(path));
+    if len > STREAM_THRESHOLD {
+        // Peek at the head for the binary test, then stream the rest after it.
+        buf.clear();
+        if let Err(e) = (&mut file).take(crate::source::BINARY_SNIFF as u64).read_to_end(buf) {
+            return fail("read failed", e);
+        }
+        if !opts.include_binary && crate::source::looks_binary(buf) {
+            pipeline.stats.skip(SkipReason::Binary);
+            return;
+        }
+        let head = std::io::Cursor::new(std::mem::take(buf));
+        let mut reader = head.chain((&mut file).take(opts.max_file_size));
+        if let Err(e) = pipeline.scan_reader(&mut reader, &origin) {
+            fail("read failed", e);
+        }
+        *buf = reader.into_inner().0.into_inner();
+        return;
+    }
+    buf.clear();
+    if let Err(e) = file.take(opts.max_file_size).read_to_end(buf) {
+        return fail("read failed", e);
+    }
+    if !opts.include_binary && crate::source::looks_binary(buf) {
+        pipeline.stats.skip(SkipReason::Binary);
+        return;
+    }
+    pipeline.scan_bytes(buf, &origin);
+}

@@ -1,0 +1,10 @@
+//! The integration suite: one test binary that runs the real `leakhound` program on inputs the
+//! tests build (files, trees, streams), organised by what is being exercised.
+
+mod util;
+
+mod config;
+mod dir;
+mod formats;
+mod rules;
+mod stdin;

@@ -1,0 +1,125 @@
+//! Helpers for the integration tests: running the real binary, building trees, and assembling
+//! real-looking credentials at run time (so no test source holds one).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Path of the binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_leakhound"))
+}
+
+/// A finished run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// Findings of a `-f json` run.
+    pub fn findings(&self) -> Vec<serde_json::Value> {
+        self.json()["findings"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.findings()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs leakhound with `args` in `cwd`.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run leakhound");
+    finish(out)
+}
+
+/// Runs leakhound with `input` on its standard input.
+pub fn run_stdin(cwd: &Path, args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn leakhound");
+    let mut stdin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().unwrap();
+    finish(out)
+}
+
+/// A temporary directory with helpers to create files in it.
+pub struct Tree {
+    pub dir: tempfile::TempDir,
+}
+
+impl Tree {
+    pub fn new() -> Tree {
+        Tree {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+/// Deterministic pseudo-random alphanumerics (xorshift), so tokens look random but tests repeat.
+pub fn alnum(seed: u64, n: usize) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            A[(x % A.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+/// A GitHub classic PAT with a valid checksum.
+pub fn github_pat(seed: u64) -> String {
+    let random = alnum(seed, 30);
+    let check = leakhound::scan::checksum::base62_6(leakhound::scan::checksum::crc32(random.as_bytes()));
+    format!("{}{}{}", "ghp", "_", random) + std::str::from_utf8(&check).unwrap()
+}
