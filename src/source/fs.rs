@@ -153,9 +153,17 @@ fn walk_root(root: &Root, opts: &WalkOptions, excludes: &GlobSet, pipeline: &Pip
                 if entry.depth() > 0 && entry.file_name() == ".git" {
                     return WalkState::Skip;
                 }
-                if entry.depth() > 0 && !excludes.is_empty() && excludes.is_match(root.display(entry.path())) {
-                    pipeline.stats.skip(SkipReason::Excluded);
-                    return WalkState::Skip;
+                if entry.depth() > 0 && (!excludes.is_empty() || !opts.allow_paths.is_empty()) {
+                    // A trailing slash lets `vendor/**` prune the directory itself.
+                    let shown = root.display(entry.path()) + "/";
+                    if excludes.is_match(&shown) {
+                        pipeline.stats.skip(SkipReason::Excluded);
+                        return WalkState::Skip;
+                    }
+                    if opts.allow_paths.is_match(&shown) {
+                        pipeline.stats.skip(SkipReason::Allowlisted);
+                        return WalkState::Skip;
+                    }
                 }
                 return WalkState::Continue;
             }
