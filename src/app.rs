@@ -104,7 +104,8 @@ pub fn scan_with_extra(
     let progress = Progress::start(out.progress && !out.quiet, Progress::reader(pipeline.stats.clone()));
     let extra = pool.install(|| body(&pipeline))?;
     drop(progress);
-    let (findings, stats, baseline) = pipeline.finish();
+    let (mut findings, stats, baseline) = pipeline.finish();
+    crate::triage::annotate(&mut findings);
 
     let summary = Summary {
         source: source.to_string(),

@@ -38,6 +38,8 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0 for GitHub code scanning and other viewers.
     Sarif,
+    /// Incident-ready remediation report: one section and checklist per unique secret.
+    Markdown,
 }
 
 /// Flags shared by every scan.

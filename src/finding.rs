@@ -34,6 +34,16 @@ pub struct GitProvenance {
     /// The branch or tag when the blob is reachable only from it.
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_name: Option<String>,
+    /// Date (RFC 3339) of the earliest commit holding this secret anywhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    /// Whole days from `first_seen` to the scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposed_days: Option<u64>,
+    /// Whether a commit holding the secret is reachable from a remote-tracking ref (it left this
+    /// machine). `None` when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed: Option<bool>,
 }
 
 /// Where inside a container image a finding lives (image sources only).
@@ -106,6 +116,44 @@ pub struct Finding {
     /// Image location, flattened into the finding.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageLocation>,
+    /// What to fix first (see `triage`): from severity, confidence and exposure.
+    pub priority: Priority,
+    /// The unique-secret group (1-based, in priority order) this finding belongs to; findings with
+    /// the same fingerprint share it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<usize>,
+    /// How many findings share this fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<usize>,
+    /// Environments (dev, test, staging, prod, …) whose files hold the same secret, when more than one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_environments: Vec<String>,
+}
+
+/// What to fix first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// Can wait.
+    Low,
+    /// Schedule.
+    Medium,
+    /// This week.
+    High,
+    /// Now.
+    Critical,
+}
+
+impl Priority {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
 }
 
 /// Span of a secret in lines and columns, 1-based.
@@ -144,8 +192,12 @@ impl Finding {
             },
             fingerprint: fingerprint(&rule.spec.id, secret),
             runbook: rule.spec.runbook.clone(),
+            priority: crate::triage::priority(rule.spec.severity, rule.spec.confidence, origin.git.as_ref()),
             git: origin.git,
             image: origin.image,
+            group: None,
+            occurrences: None,
+            shared_environments: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! catalogue directly.
 
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -58,6 +59,7 @@ pub fn write(
         Format::Json => json::write(out, findings, summary)?,
         Format::Jsonl => {}
         Format::Sarif => sarif::write(out, findings, summary, rules)?,
+        Format::Markdown => markdown::write(out, findings, summary)?,
     }
     out.flush()?;
     Ok(())

@@ -8,8 +8,8 @@ use anyhow::Result;
 
 use super::Summary;
 use crate::finding::Finding;
+use crate::finding::Priority;
 use crate::messages::escape_line;
-use crate::rules::Severity;
 
 struct Paint {
     on: bool,
@@ -25,70 +25,103 @@ impl Paint {
     }
 }
 
-/// Writes every finding as a block.
+/// Writes one block per unique secret, highest priority first, with its locations beneath.
 pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<()> {
     let p = Paint { on: color };
-    for f in findings {
-        let sev_color = match f.severity {
-            Severity::Critical => "1;31",
-            Severity::High => "31",
-            Severity::Medium => "33",
-            Severity::Low => "36",
+    for g in crate::triage::groups(findings) {
+        let f = g.findings[0];
+        let sev_color = match g.priority {
+            Priority::Critical => "1;31",
+            Priority::High => "31",
+            Priority::Medium => "33",
+            Priority::Low => "36",
         };
         writeln!(
             out,
             "{} {} ({})",
-            p.wrap(sev_color, &format!("{:<8}", f.severity.as_str())),
+            p.wrap(sev_color, &format!("{:<8}", g.priority.as_str())),
             p.wrap("1", &escape_line(&f.rule_name)),
             escape_line(&f.provider)
         )?;
-        writeln!(out, "  where   {}:{}:{}", escape_line(&f.path), f.line, f.column)?;
-        if let Some(g) = &f.git {
-            match &g.commit {
-                Some(c) => writeln!(
-                    out,
-                    "  commit  {} {} <{}> {}: {}",
-                    &c[..c.len().min(12)],
-                    escape_line(g.author.as_deref().unwrap_or("")),
-                    escape_line(g.email.as_deref().unwrap_or("")),
-                    g.date.as_deref().unwrap_or(""),
-                    escape_line(g.summary.as_deref().unwrap_or(""))
-                )?,
-                None => writeln!(out, "  commit  (none: blob {} is reachable from no commit)", g.blob)?,
-            }
-            if let Some(r) = &g.ref_name {
-                writeln!(out, "  ref     only reachable from {}", escape_line(r))?;
-            }
-            if !g.in_head {
-                writeln!(
-                    out,
-                    "  note    {}",
-                    p.wrap(
-                        "33",
-                        "deleted from HEAD but still in history: anyone with a clone has it"
-                    )
-                )?;
-            }
-        }
-        if let Some(i) = &f.image {
-            writeln!(
-                out,
-                "  image   {} layer {} ({})",
-                escape_line(&i.image),
-                i.layer_index,
-                escape_line(&i.layer)
-            )?;
-            if let Some(d) = i.deleted_in_layer {
-                writeln!(
-                    out,
-                    "  note    {}",
-                    p.wrap("33", &format!("deleted in layer {d} but still ships in the image"))
-                )?;
-            }
+        for loc in &g.findings {
+            write_location(out, &p, loc)?;
         }
         writeln!(out, "  secret  {}", escape_line(&f.secret))?;
+        if g.findings.len() > 1 {
+            writeln!(out, "  seen    {} places (same secret)", g.findings.len())?;
+        }
+        if !g.environments.is_empty() {
+            writeln!(
+                out,
+                "  note    {}",
+                p.wrap(
+                    "33",
+                    &format!("shared across environments: {}", g.environments.join(", "))
+                )
+            )?;
+        }
         writeln!(out, "  revoke  {}", f.runbook.url)?;
         writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
+    writeln!(out, "  where   {}:{}:{}", escape_line(&f.path), f.line, f.column)?;
+    if let Some(g) = &f.git {
+        match &g.commit {
+            Some(c) => writeln!(
+                out,
+                "          commit {} by {} <{}> {}: {}",
+                &c[..c.len().min(12)],
+                escape_line(g.author.as_deref().unwrap_or("")),
+                escape_line(g.email.as_deref().unwrap_or("")),
+                g.date.as_deref().unwrap_or(""),
+                escape_line(g.summary.as_deref().unwrap_or(""))
+            )?,
+            None => writeln!(out, "          blob {} is reachable from no commit", g.blob)?,
+        }
+        if let Some(r) = &g.ref_name {
+            writeln!(out, "          only reachable from {}", escape_line(r))?;
+        }
+        match g.pushed {
+            Some(true) => writeln!(
+                out,
+                "          {}",
+                p.wrap("31", "pushed: public to everyone with access; forks and caches keep it")
+            )?,
+            Some(false) => writeln!(
+                out,
+                "          not pushed yet: rewrite the local commits before pushing, and still rotate"
+            )?,
+            None => {}
+        }
+        if !g.in_head {
+            writeln!(
+                out,
+                "          {}",
+                p.wrap(
+                    "33",
+                    "deleted from HEAD but still in history: anyone with a clone has it"
+                )
+            )?;
+        }
+    }
+    if let Some(i) = &f.image {
+        writeln!(
+            out,
+            "          image {} layer {} ({})",
+            escape_line(&i.image),
+            i.layer_index,
+            escape_line(&i.layer)
+        )?;
+        if let Some(d) = i.deleted_in_layer {
+            writeln!(
+                out,
+                "          {}",
+                p.wrap("33", &format!("deleted in layer {d} but still ships in the image"))
+            )?;
+        }
     }
     Ok(())
 }

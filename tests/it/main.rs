@@ -8,3 +8,4 @@ mod dir;
 mod formats;
 mod rules;
 mod stdin;
+mod triage;
