@@ -24,6 +24,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("private-keys.toml", include_str!("../../rules/private-keys.toml")),
     ("registries.toml", include_str!("../../rules/registries.toml")),
     ("saas.toml", include_str!("../../rules/saas.toml")),
+    ("sensitive-files.toml", include_str!("../../rules/sensitive-files.toml")),
     ("slack.toml", include_str!("../../rules/slack.toml")),
     ("stripe.toml", include_str!("../../rules/stripe.toml")),
     ("twilio.toml", include_str!("../../rules/twilio.toml")),
