@@ -201,6 +201,25 @@ impl Finding {
         }
     }
 
+    /// A finding for a rule that flags a whole file by its path (a tracked `.env`, a keystore). Its
+    /// fingerprint is keyed on the rule and the path, and `secret` names the file, not its content.
+    pub fn for_path(rule: &Rule, origin: Origin, severity: Option<Severity>) -> Finding {
+        let span = Span {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        };
+        let path = origin.path.clone();
+        let mut f = Finding::new(rule, path.as_bytes(), span, origin, true);
+        f.secret = "(the whole file)".to_string();
+        if let Some(s) = severity {
+            f.severity = s;
+            f.priority = crate::triage::priority(s, f.confidence, f.git.as_ref());
+        }
+        f
+    }
+
     /// Sort key for whole-document outputs: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, u64, u64, &str) {
         (&self.path, self.line, self.column, &self.rule_id)

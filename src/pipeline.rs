@@ -147,10 +147,20 @@ impl Placement<'_> {
     }
 }
 
+/// Whether a file flagged by a path rule is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathVerdict {
+    /// Not a leak here (e.g. a git-ignored local `.env`, the recommended practice).
+    Skip,
+    /// Report it, at this severity instead of the rule's when given.
+    Report(Option<crate::rules::Severity>),
+}
+
 #[derive(Default)]
 struct Worker {
     scratch: Scratch,
     matches: Vec<Match>,
+    path_hits: Vec<usize>,
 }
 
 /// The state of one scan, shared by every worker thread.
@@ -214,6 +224,47 @@ impl Pipeline {
         }
     }
 
+    /// Reports the rules that flag a file by its path alone (a `.env`, a keystore). `raw_path` is any
+    /// spelling of the path that ends with the relative path (absolute is fine). `verdict` is asked
+    /// only when a rule matches: whether to report (and at which severity, if not the rule's).
+    /// Call once per file, before its content (binary files included).
+    pub fn scan_path(&self, raw_path: &[u8], origin: &dyn Fn() -> Origin, verdict: &dyn Fn() -> PathVerdict) -> usize {
+        if !self.scanner.has_path_rules() {
+            return 0;
+        }
+        let cell = self.workers.get_or_default();
+        let mut worker = cell.borrow_mut();
+        worker.path_hits.clear();
+        self.scanner.path_matches(raw_path, &mut worker.path_hits);
+        if worker.path_hits.is_empty() {
+            return 0;
+        }
+        let hits = std::mem::take(&mut worker.path_hits);
+        drop(worker);
+        let severity = match verdict() {
+            PathVerdict::Skip => {
+                self.workers.get_or_default().borrow_mut().path_hits = hits;
+                return 0;
+            }
+            PathVerdict::Report(s) => s,
+        };
+        let origin = origin();
+        let mut kept = 0;
+        for &r in &hits {
+            let f = Finding::for_path(&self.scanner.rules().rules[r], origin.clone(), severity);
+            if self.push(f) {
+                kept += 1;
+            }
+        }
+        self.workers.get_or_default().borrow_mut().path_hits = hits;
+        kept
+    }
+
+    /// True when some rule matches on the path alone (so sources should call [`Pipeline::scan_path`]).
+    pub fn has_path_rules(&self) -> bool {
+        self.scanner.has_path_rules()
+    }
+
     /// Scans one whole input held in memory.
     pub fn scan_bytes(&self, bytes: &[u8], origin: &dyn Fn() -> Origin) -> usize {
         self.stats.files_scanned.fetch_add(1, Relaxed);
@@ -228,7 +279,7 @@ impl Pipeline {
         );
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
-        let Worker { scratch, matches } = &mut *worker;
+        let Worker { scratch, matches, .. } = &mut *worker;
         matches.clear();
         self.scanner.scan(bytes, scratch, matches);
         let s = scratch.take_suppressed();
@@ -260,7 +311,14 @@ impl Pipeline {
                     continue;
                 }
             }
-            let origin = origin_value.get_or_insert_with(origin).clone();
+            let origin_ref = origin_value.get_or_insert_with(origin);
+            let rule = &rules.rules[m.rule];
+            if let Some(re) = rule.path_regex() {
+                if !re.is_match(origin_ref.path.as_bytes()) {
+                    continue;
+                }
+            }
+            let origin = origin_ref.clone();
             let span = Span {
                 line,
                 column,

@@ -73,6 +73,12 @@ pub fn check_all(rules: &RuleSet) -> Vec<String> {
 /// Checks one rule against its examples and the keyword contract.
 pub fn check_rule(rule: &Rule) -> Vec<String> {
     let mut problems = Vec::new();
+    if rule.spec.regex.is_none() {
+        return check_path_rule(rule);
+    }
+    if let Err(e) = super::compile_path(&rule.spec) {
+        return vec![format!("{e:#}")];
+    }
     let regex = match super::compile(&rule.spec) {
         Ok(r) => r,
         Err(e) => return vec![format!("{e:#}")],
@@ -126,6 +132,30 @@ pub fn check_rule(rule: &Rule) -> Vec<String> {
         scanner.scan(ex.as_bytes(), &mut scratch, &mut found);
         if !found.is_empty() {
             problems.push(format!("negative example {} is reported as a finding", i + 1));
+        }
+    }
+    problems
+}
+
+/// A path-only rule's examples and negative examples are paths.
+fn check_path_rule(rule: &Rule) -> Vec<String> {
+    let re = match super::compile_path(&rule.spec) {
+        Ok(Some(re)) => re,
+        Ok(None) => return vec!["has neither `regex` nor `path`".into()],
+        Err(e) => return vec![format!("{e:#}")],
+    };
+    let mut problems = Vec::new();
+    if rule.spec.examples.is_empty() || rule.spec.negative_examples.is_empty() {
+        problems.push("needs example and negative example paths".into());
+    }
+    for (i, ex) in rule.spec.examples.iter().enumerate() {
+        if !re.is_match(ex.as_bytes()) {
+            problems.push(format!("example path {} is not matched", i + 1));
+        }
+    }
+    for (i, ex) in rule.spec.negative_examples.iter().enumerate() {
+        if re.is_match(ex.as_bytes()) {
+            problems.push(format!("negative example path {} is matched", i + 1));
         }
     }
     problems
@@ -250,7 +280,12 @@ fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
             serde_json::to_value(c)?.as_str().unwrap_or_default()
         )?;
     }
-    writeln!(out, "regex:       {}", s.regex)?;
+    if let Some(re) = &s.regex {
+        writeln!(out, "regex:       {re}")?;
+    }
+    if let Some(p) = &s.path {
+        writeln!(out, "path:        {p}")?;
+    }
     writeln!(out, "from:        {}", r.origin)?;
     writeln!(out, "\n{}\n", s.description.trim())?;
     writeln!(out, "Revoke and rotate: {}\n", s.runbook.url)?;

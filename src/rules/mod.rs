@@ -112,9 +112,15 @@ pub struct RuleSpec {
     pub provider: String,
     /// What the credential grants.
     pub description: String,
-    /// Pattern with a named group `secret`.
-    pub regex: String,
-    /// Literals, at least one of which occurs in every match.
+    /// Pattern with a named group `secret`. Absent for rules that match on the path alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+    /// Pattern over the `/`-separated path. Alone, the rule flags the file itself (a tracked `.env`,
+    /// a keystore); with `regex`, the content pattern only counts in files whose path matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Literals, at least one of which occurs in every match (required with `regex`).
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// Minimum Shannon entropy of the secret in bits per byte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +159,7 @@ pub struct Rule {
     /// True for catch-all rules that yield to a specific rule on the same secret.
     pub generic: bool,
     regex: OnceLock<Regex>,
+    path: OnceLock<Option<Regex>>,
 }
 
 impl Rule {
@@ -166,10 +173,15 @@ impl Rule {
             origin,
             generic,
             regex: OnceLock::new(),
+            path: OnceLock::new(),
         };
         if eager {
-            let re = compile(&rule.spec).with_context(|| format!("rule `{}` in {}", rule.spec.id, rule.origin))?;
-            let _ = rule.regex.set(re);
+            let ctx = || format!("rule `{}` in {}", rule.spec.id, rule.origin);
+            if rule.spec.regex.is_some() {
+                let re = compile(&rule.spec).with_context(ctx)?;
+                let _ = rule.regex.set(re);
+            }
+            let _ = rule.path.set(compile_path(&rule.spec).with_context(ctx)?);
         }
         Ok(rule)
     }
@@ -183,6 +195,21 @@ impl Rule {
         })
     }
 
+    /// True when the rule matches content (it has a `regex`).
+    pub fn matches_content(&self) -> bool {
+        self.spec.regex.is_some()
+    }
+
+    /// The compiled path pattern, if the rule has one.
+    pub fn path_regex(&self) -> Option<&Regex> {
+        self.path
+            .get_or_init(|| match compile_path(&self.spec) {
+                Ok(re) => re,
+                Err(e) => panic!("rule `{}` path failed to compile: {e:#}", self.spec.id),
+            })
+            .as_ref()
+    }
+
     /// Bytes after a keyword hit the pattern may reach.
     pub fn window(&self) -> usize {
         self.spec.window.unwrap_or(DEFAULT_WINDOW).min(MAX_WINDOW)
@@ -191,7 +218,10 @@ impl Rule {
 
 /// Compiles a rule's pattern with the limits and flags every rule gets.
 pub fn compile(spec: &RuleSpec) -> Result<Regex> {
-    let re = RegexBuilder::new(&spec.regex)
+    let Some(pattern) = &spec.regex else {
+        bail!("rule has no `regex`")
+    };
+    let re = RegexBuilder::new(pattern)
         .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
@@ -202,6 +232,17 @@ pub fn compile(spec: &RuleSpec) -> Result<Regex> {
         bail!("regex has no named group `secret`");
     }
     Ok(re)
+}
+
+/// Compiles a rule's path pattern, if any.
+pub fn compile_path(spec: &RuleSpec) -> Result<Option<Regex>> {
+    let Some(p) = &spec.path else { return Ok(None) };
+    RegexBuilder::new(p)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("invalid path regex: {e}"))
 }
 
 fn validate_shape(spec: &RuleSpec) -> Result<()> {
@@ -222,8 +263,14 @@ fn validate_shape(spec: &RuleSpec) -> Result<()> {
             bail!("`{field}` is empty");
         }
     }
-    if spec.keywords.is_empty() {
-        bail!("`keywords` is empty: every rule needs at least one literal for the prefilter");
+    if spec.regex.is_none() && spec.path.is_none() {
+        bail!("a rule needs a `regex`, a `path`, or both");
+    }
+    if spec.regex.is_some() && spec.keywords.is_empty() {
+        bail!("`keywords` is empty: every content rule needs at least one literal for the prefilter");
+    }
+    if spec.regex.is_none() && !spec.keywords.is_empty() {
+        bail!("`keywords` only make sense with a content `regex`");
     }
     if let Some(k) = spec.keywords.iter().find(|k| k.len() < 3) {
         bail!("keyword {k:?} is shorter than 3 bytes and would make the prefilter useless");

@@ -69,6 +69,9 @@ pub struct Scanner {
     /// For each keyword (automaton pattern id), the rules that listed it.
     keyword_rules: Vec<Vec<usize>>,
     allow: SecretAllow,
+    /// Rules that match on the path alone.
+    path_only: Vec<usize>,
+    path_set: std::sync::OnceLock<regex::bytes::RegexSet>,
 }
 
 impl Scanner {
@@ -77,6 +80,9 @@ impl Scanner {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate() {
+            if !rule.matches_content() {
+                continue;
+            }
             for kw in &rule.spec.keywords {
                 let kw = kw.to_ascii_lowercase();
                 match keywords.iter().position(|k| *k == kw) {
@@ -98,17 +104,52 @@ impl Scanner {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)
             .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&keywords))?;
+        let path_only = rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.matches_content())
+            .map(|(i, _)| i)
+            .collect();
         Ok(Scanner {
             rules,
             prefilter,
             keyword_rules,
             allow,
+            path_only,
+            path_set: Default::default(),
         })
     }
 
     /// The rules this scanner matches.
     pub fn rules(&self) -> &Arc<RuleSet> {
         &self.rules
+    }
+
+    /// Path-only rules (no content pattern) whose path pattern matches `path`, appended to `out`.
+    /// One pass over the path for all of them.
+    pub fn path_matches(&self, path: &[u8], out: &mut Vec<usize>) {
+        if self.path_only.is_empty() {
+            return;
+        }
+        let set = self.path_set.get_or_init(|| {
+            let pats = self
+                .path_only
+                .iter()
+                .map(|&r| self.rules.rules[r].spec.path.clone().unwrap_or_default());
+            regex::bytes::RegexSetBuilder::new(pats)
+                .unicode(false)
+                .build()
+                .expect("path patterns were validated")
+        });
+        if set.is_match(path) {
+            out.extend(set.matches(path).iter().map(|i| self.path_only[i]));
+        }
+    }
+
+    /// True when some rule matches on the path alone.
+    pub fn has_path_rules(&self) -> bool {
+        !self.path_only.is_empty()
     }
 
     /// Finds every secret in `hay`, appending matches sorted by position to `out`.

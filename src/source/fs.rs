@@ -16,7 +16,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::finding::Origin;
-use crate::pipeline::{Pipeline, SkipReason};
+use crate::pipeline::{PathVerdict, Pipeline, SkipReason};
+use crate::rules::Severity;
 
 /// Files larger than this are scanned as a chunked stream instead of read whole.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
@@ -193,6 +194,39 @@ fn walk_root(root: &Root, opts: &WalkOptions, excludes: &GlobSet, pipeline: &Pip
     });
 }
 
+/// Whether a file flagged by its path is a leak: inside a git work tree only when git does not
+/// ignore it (an ignored local `.env` is the recommended practice); outside any work tree it is
+/// reported at low severity, since nothing says it will be shared.
+fn path_verdict(path: &Path) -> PathVerdict {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let Some(top) = abs.ancestors().skip(1).find(|d| d.join(".git").exists()) else {
+        return PathVerdict::Report(Some(Severity::Low));
+    };
+    let mut gi = ignore::gitignore::GitignoreBuilder::new(top);
+    let exclude = top.join(".git/info/exclude");
+    if exclude.is_file() {
+        gi.add(exclude);
+    }
+    if let Ok(rel) = abs.strip_prefix(top) {
+        let mut dir = top.to_path_buf();
+        let file = top.join(".gitignore");
+        if file.is_file() {
+            gi.add(file);
+        }
+        for comp in rel.parent().into_iter().flat_map(|p| p.components()) {
+            dir.push(comp);
+            let file = dir.join(".gitignore");
+            if file.is_file() {
+                gi.add(file);
+            }
+        }
+    }
+    match gi.build() {
+        Ok(m) if m.matched_path_or_any_parents(&abs, false).is_ignore() => PathVerdict::Skip,
+        _ => PathVerdict::Report(None),
+    }
+}
+
 fn walk_error(err: &ignore::Error) -> String {
     let text = err.to_string();
     if text.contains("File system loop") {
@@ -221,11 +255,15 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
         }
         Err(e) => return fail("cannot stat", e),
     };
+    let origin = || Origin::path(root.display(path));
+    if pipeline.has_path_rules() {
+        use std::os::unix::ffi::OsStrExt;
+        pipeline.scan_path(path.as_os_str().as_bytes(), &origin, &|| path_verdict(path));
+    }
     if len > opts.max_file_size {
         pipeline.stats.skip(SkipReason::TooLarge);
         return;
     }
-    let origin = || Origin::path(root.display(path));
     if len > STREAM_THRESHOLD {
         // Peek at the head for the binary test, then stream the rest after it.
         buf.clear();

@@ -6,7 +6,7 @@ fn leaky_tree() -> (Tree, Vec<String>) {
     let t = Tree::new();
     let secrets = vec![github_pat(50), github_pat(51)];
     t.write("src/app.py", format!("import os\nTOKEN = \"{}\"\n", secrets[0]));
-    t.write("deploy/.env", format!("GH={}\n", secrets[1]));
+    t.write("deploy/app.env", format!("GH={}\n", secrets[1]));
     (t, secrets)
 }
 
@@ -39,7 +39,7 @@ fn json_is_sorted_and_carries_the_scan_summary() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, vec!["deploy/.env", "src/app.py"]);
+    assert_eq!(paths, vec!["deploy/app.env", "src/app.py"]);
     let scan = &v["scan"];
     assert_eq!(scan["source"], "dir");
     assert_eq!(scan["files_scanned"], 2);
@@ -151,7 +151,7 @@ fn baselines_suppress_by_content_survive_moves_and_report_stale_entries() {
     // Move a secret to another file and line: still suppressed. A new secret on the same line is not.
     std::fs::remove_file(t.path().join("src/app.py")).unwrap();
     t.write("lib/moved.py", format!("\n\n\nX = \"{}\"\n", secrets[0]));
-    t.write("deploy/.env", format!("GH={}\n", github_pat(52)));
+    t.write("deploy/app.env", format!("GH={}\n", github_pat(52)));
     let r = t.run(&[
         "dir",
         ".",
@@ -163,7 +163,7 @@ fn baselines_suppress_by_content_survive_moves_and_report_stale_entries() {
     ]);
     let f = r.findings();
     assert_eq!(f.len(), 1, "{}", r.stdout);
-    assert_eq!(f[0]["path"], "deploy/.env");
+    assert_eq!(f[0]["path"], "deploy/app.env");
     assert_eq!(r.json()["scan"]["suppressed"]["baseline"], 1);
     assert!(r.stderr.contains("stale baseline entry"), "{}", r.stderr);
 }

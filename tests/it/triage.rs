@@ -73,3 +73,54 @@ fn markdown_report_has_a_checklist_per_unique_secret_and_no_secret() {
     assert!(md.find("## 1.").unwrap() < md.find("## 2.").unwrap());
     assert!(!md.contains(&shared) && !md.contains(&generic_password()));
 }
+
+#[test]
+fn sensitive_files_are_flagged_by_path_unless_git_ignores_them() {
+    let t = Tree::new();
+    let git = std::process::Command::new("git")
+        .args(["init", "-q", "repo"])
+        .current_dir(t.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    t.write("repo/.gitignore", "local/.env\n");
+    t.write("repo/.env", "DEBUG=1\n");
+    t.write("repo/local/.env", "DEBUG=1\n");
+    t.write("repo/.env.example", "DEBUG=1\n");
+    t.write("repo/certs/release.keystore", [0u8, 1, 2, 3]);
+    t.write("outside/.env", "DEBUG=1\n");
+    let r = t.run(&["dir", "repo", "outside", "-f", "json"]);
+    let found: Vec<(String, String, String)> = r
+        .findings()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (s("rule_id"), s("path"), s("severity"))
+        })
+        .collect();
+    assert!(
+        found.contains(&("dotenv-file".into(), "repo/.env".into(), "high".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "keystore-file".into(),
+            "repo/certs/release.keystore".into(),
+            "high".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("dotenv-file".into(), "outside/.env".into(), "low".into())),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.1 == "repo/local/.env" || f.1 == "repo/.env.example"),
+        "{found:?}"
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+    let runbook = r.findings()[0]["runbook"]["steps"].as_str().unwrap().to_string();
+    assert!(runbook.contains("Rotate") || runbook.contains("Revoke"));
+}
