@@ -246,7 +246,8 @@ pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
 
 /// Shows at most the first 4 and last 2 characters of a secret and never more than a third of it.
 pub fn redact_secret(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
+    // Multi-line secrets (PEM bodies) end in whitespace; show their last visible characters.
+    let chars: Vec<char> = secret.trim().chars().collect();
     let budget = chars.len() / 3;
     let head = budget.min(4);
     let tail = (budget - head).min(2);
