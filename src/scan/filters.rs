@@ -42,6 +42,22 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "key_here",
 ];
 
+/// Credentials published as examples in specifications and copied into countless code bases and
+/// docstrings: RFC 6749 (OAuth 2.0) and RFC 5849 (OAuth 1.0) sample tokens. Never live.
+const DOCUMENTED_EXAMPLES: &[&str] = &[
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    "ad180jjd733klru7",
+    "hh5s93j4hdidpola",
+    "nnch734d00sl2jdk",
+    "kllo9940pd9333jh",
+    "pfkkdhi9sl3r4s00",
+    "dh893hdasih9",
+    "j49sk3j29djd",
+    "lsdajfh923874",
+];
+
 /// Well-known runs that no generator emits as a real secret.
 const SEQUENCES: &[&str] = &["0123456789", "1234567890", "abcdefghij", "abcdef0123", "qwertyuiop"];
 
@@ -61,6 +77,9 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return true;
     }
     if s.len() > 2 && s[0] == b'%' && s[s.len() - 1] == b'%' {
+        return true;
+    }
+    if DOCUMENTED_EXAMPLES.iter().any(|e| e.as_bytes() == s) {
         return true;
     }
     let lower = s.to_ascii_lowercase();
@@ -93,6 +112,41 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// True when a value caught by a generic rule reads like code rather than a credential: an
+/// identifier (`V1ServiceAccountTokenProjection`, `subject_token_0`), an expression or index path
+/// (`Shards[-1].ShardId`), or a resource path (`projects/123/secrets/db/versions/1`). Random
+/// credentials have short runs of lowercase letters (about 1.7 on average for base62); words
+/// have long ones.
+pub fn looks_like_code(s: &[u8]) -> bool {
+    if s.iter()
+        .any(|b| matches!(b, b'[' | b']' | b'(' | b')' | b'{' | b'}' | b',' | b';' | b' '))
+    {
+        return true;
+    }
+    let slashes = s.iter().filter(|&&b| b == b'/').count();
+    if slashes >= 2 && !s.iter().any(|&b| b == b'+' || b == b'=') {
+        return true;
+    }
+    if !s
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return false;
+    }
+    // Mean length of maximal runs of lowercase letters.
+    let (mut runs, mut total, mut cur) = (0usize, 0usize, 0usize);
+    for &b in s.iter().chain(std::iter::once(&b' ')) {
+        if b.is_ascii_lowercase() {
+            cur += 1;
+        } else if cur > 0 {
+            runs += 1;
+            total += cur;
+            cur = 0;
+        }
+    }
+    runs > 0 && total * 10 >= runs * 45 && total * 10 >= s.len() * 6
 }
 
 fn longest_run(s: &[u8]) -> usize {
@@ -161,6 +215,27 @@ mod tests {
     fn random_looking_values_are_not_placeholders() {
         for s in ["Zq8vN3kLp0Wm2Rt7Yx4b", "hunter2hunter3zz", "s3cr3t-Pa55w0rd!"] {
             assert!(!is_placeholder(s.as_bytes()), "{s} should not be a placeholder");
+        }
+    }
+
+    #[test]
+    fn identifiers_expressions_and_resource_paths_read_like_code() {
+        for c in [
+            "V1ServiceAccountTokenProjection",
+            "subject_token_0",
+            "StreamDescription.Shards[-1].ShardId",
+            "projects/123/secrets/my-secret/versions/1",
+            "get_password(user)",
+        ] {
+            assert!(looks_like_code(c.as_bytes()), "{c} should read like code");
+        }
+        for s in [
+            "ZmssLNjJy2998hD4CTg2ejr2",
+            "kQ9vX2mLw8ZpR4tN7bY1",
+            "aB3/dE5+fG7/hI9=",
+            "g4UsPJdfzNkGW2jwmKDGDilKGKYtpF2X",
+        ] {
+            assert!(!looks_like_code(s.as_bytes()), "{s} should read like a credential");
         }
     }
 

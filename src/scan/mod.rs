@@ -205,7 +205,7 @@ impl Scanner {
                     continue;
                 }
             }
-            if is_placeholder(bytes) {
+            if is_placeholder(bytes) || (rule.generic && filters::looks_like_code(bytes)) {
                 scratch.suppressed.placeholder += 1;
                 continue;
             }
@@ -254,8 +254,8 @@ fn window_end(hay: &[u8], want: usize) -> usize {
     }
 }
 
-/// Sorts matches and keeps one per secret: a generic rule yields to any specific rule whose secret
-/// overlaps, and of several rules on the identical span the most confident wins.
+/// Sorts matches and keeps one per secret: where secrets overlap, a generic rule yields to a
+/// specific one, and among specific rules the most confident (then most severe) wins.
 fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
     if found.len() < 2 {
         return;
@@ -274,18 +274,18 @@ fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
     let mut keep = vec![true; found.len()];
     for i in 0..found.len() {
         for j in i + 1..found.len() {
-            if found[j].start >= found[i].end {
+            if !keep[i] || found[j].start >= found[i].end {
                 break;
             }
+            if !keep[j] {
+                continue;
+            }
             let (a, b) = (found[i], found[j]);
-            let (ga, gb) = (rules.rules[a.rule].generic, rules.rules[b.rule].generic);
-            let same_span = a.start == b.start && a.end == b.end;
-            if ga != gb || same_span {
-                if rank(&a) >= rank(&b) {
-                    keep[j] = false;
-                } else {
-                    keep[i] = false;
-                }
+            // Overlapping secrets are one secret: report it once, by the best rule.
+            if rank(&a) >= rank(&b) {
+                keep[j] = false;
+            } else {
+                keep[i] = false;
             }
         }
     }
