@@ -11,7 +11,10 @@ fn finds_a_token_in_a_hidden_gitignored_file_with_position_and_runbook() {
     let r = t.run(&["dir", ".", "-f", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let findings = r.findings();
-    let f = findings.iter().find(|f| f["rule_id"] == "github-classic-pat").expect("token found");
+    let f = findings
+        .iter()
+        .find(|f| f["rule_id"] == "github-classic-pat")
+        .expect("token found");
     assert_eq!(f["path"], ".env");
     assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(2), Some(14)));
     assert_eq!(f["end_column"].as_u64(), Some(14 + 40));
