@@ -116,6 +116,10 @@ pub struct Finding {
     /// Image location, flattened into the finding.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageLocation>,
+    /// The other half of a two-part credential found next to this one (e.g. the access key ID
+    /// beside an AWS secret key); both are revoked together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<PairedSecret>,
     /// What to fix first (see `triage`): from severity, confidence and exposure.
     pub priority: Priority,
     /// The unique-secret group (1-based, in priority order) this finding belongs to; findings with
@@ -128,6 +132,21 @@ pub struct Finding {
     /// Environments (dev, test, staging, prod, …) whose files hold the same secret, when more than one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_environments: Vec<String>,
+}
+
+/// The other half of a two-part credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairedSecret {
+    /// Rule that found it.
+    pub rule_id: String,
+    /// The value, redacted unless `--no-redact`.
+    pub secret: String,
+    /// Its own fingerprint.
+    pub fingerprint: String,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
 }
 
 /// What to fix first.
@@ -195,6 +214,7 @@ impl Finding {
             priority: crate::triage::priority(rule.spec.severity, rule.spec.confidence, origin.git.as_ref()),
             git: origin.git,
             image: origin.image,
+            pair: None,
             group: None,
             occurrences: None,
             shared_environments: Vec::new(),

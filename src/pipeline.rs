@@ -300,7 +300,14 @@ impl Pipeline {
         let mut lines = LineCounter::new();
         let mut kept = 0;
         let rules = self.scanner.rules();
-        for m in matches.iter() {
+        let mut partners = Vec::new();
+        self.scanner.pair_up(matches, &mut partners);
+        let mut is_partner = vec![false; matches.len()];
+        partners.iter().flatten().for_each(|&j| is_partner[j] = true);
+        for (i, m) in matches.iter().enumerate() {
+            if is_partner[i] {
+                continue;
+            }
             let (l0, c0) = lines.locate(bytes, m.start);
             let (l1, c1) = lines.locate(bytes, m.end);
             let fix = |l: u64, c: u64| (l + place.line_base, if l == 1 { c + place.col_base } else { c });
@@ -325,7 +332,26 @@ impl Pipeline {
                 end_line,
                 end_column,
             };
-            let finding = Finding::new(&rules.rules[m.rule], &bytes[m.start..m.end], span, origin, self.redact);
+            let mut finding = Finding::new(&rules.rules[m.rule], &bytes[m.start..m.end], span, origin, self.redact);
+            if let Some(j) = partners[i] {
+                let n = matches[j];
+                let (pl, pc) = LineCounter::new().locate(bytes, n.start);
+                let (line, column) = fix(pl, pc);
+                let raw = &bytes[n.start..n.end];
+                let text = String::from_utf8_lossy(raw);
+                let rule_id = &rules.rules[n.rule].spec.id;
+                finding.pair = Some(crate::finding::PairedSecret {
+                    rule_id: rule_id.clone(),
+                    secret: if self.redact {
+                        crate::finding::redact_secret(&text)
+                    } else {
+                        text.into_owned()
+                    },
+                    fingerprint: crate::finding::fingerprint(rule_id, raw),
+                    line,
+                    column,
+                });
+            }
             if self.push(finding) {
                 kept += 1;
             }

@@ -82,6 +82,15 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
             f.confidence,
             code(&f.fingerprint)
         )?;
+        if let Some(pair) = &f.pair {
+            writeln!(
+                out,
+                "\nPaired with {} {} (line {}): it is the other half of the same credential; revoking the key revokes both.",
+                code(&pair.rule_id),
+                code(&pair.secret),
+                pair.line
+            )?;
+        }
         if !g.environments.is_empty() {
             writeln!(
                 out,

@@ -175,6 +175,9 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
             where_.push_str(&format!(" Layer {d} deletes it, but it still ships in the image."));
         }
     }
+    if let Some(pair) = &f.pair {
+        where_.push_str(&format!(" Its other half ({}) is on line {}.", pair.rule_id, pair.line));
+    }
     let message = format!(
         "{} ({}) found. Revoke and rotate it: {}.{} Deleting it from the code does not make it safe.",
         f.rule_name, f.provider, f.runbook.url, where_

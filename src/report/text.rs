@@ -47,6 +47,15 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
             write_location(out, &p, loc)?;
         }
         writeln!(out, "  secret  {}", escape_line(&f.secret))?;
+        if let Some(pair) = &f.pair {
+            writeln!(
+                out,
+                "  pair    {} ({}, line {}): revoke both halves together",
+                escape_line(&pair.secret),
+                pair.rule_id,
+                pair.line
+            )?;
+        }
         if g.findings.len() > 1 {
             writeln!(out, "  seen    {} places (same secret)", g.findings.len())?;
         }

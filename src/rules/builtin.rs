@@ -9,6 +9,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("aws.toml", include_str!("../../rules/aws.toml")),
     ("azure.toml", include_str!("../../rules/azure.toml")),
     ("cloud.toml", include_str!("../../rules/cloud.toml")),
+    ("crypto.toml", include_str!("../../rules/crypto.toml")),
     ("database.toml", include_str!("../../rules/database.toml")),
     ("devtools.toml", include_str!("../../rules/devtools.toml")),
     ("generic.toml", include_str!("../../rules/generic.toml")),

@@ -61,6 +61,14 @@ pub fn check_all(rules: &RuleSet) -> Vec<String> {
         if !ids.insert(&rule.spec.id) {
             problems.push(format!("rule `{}` ({}): duplicate id", rule.spec.id, rule.origin));
         }
+        if let Some(p) = &rule.spec.pair {
+            if rules.get(&p.rule).is_none() {
+                problems.push(format!(
+                    "rule `{}` ({}): `pair.rule` names unknown rule `{}`",
+                    rule.spec.id, rule.origin, p.rule
+                ));
+            }
+        }
         problems.extend(
             check_rule(rule)
                 .into_iter()

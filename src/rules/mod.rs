@@ -146,6 +146,26 @@ pub struct RuleSpec {
     pub negative_examples: Vec<String>,
     /// How to revoke and rotate.
     pub runbook: Runbook,
+    /// The other half of a two-part credential (an AWS secret key's access key ID, an OAuth client
+    /// secret's client ID): when a match of that rule lies within `distance` bytes, both are
+    /// reported as one finding of this rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<PairSpec>,
+}
+
+/// The other half of a two-part credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairSpec {
+    /// Id of the rule that finds the other half.
+    pub rule: String,
+    /// Maximum distance in bytes between the two secrets.
+    #[serde(default = "default_pair_distance")]
+    pub distance: usize,
+}
+
+fn default_pair_distance() -> usize {
+    1024
 }
 
 /// A loaded rule: its spec plus the compiled pattern, built on first use so that start-up stays in

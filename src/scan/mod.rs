@@ -72,6 +72,8 @@ pub struct Scanner {
     /// Rules that match on the path alone.
     path_only: Vec<usize>,
     path_set: std::sync::OnceLock<regex::bytes::RegexSet>,
+    /// Per rule: the rule finding the other half of a two-part credential, and the distance.
+    pair_targets: Vec<Option<(usize, usize)>>,
 }
 
 impl Scanner {
@@ -111,6 +113,15 @@ impl Scanner {
             .filter(|(_, r)| !r.matches_content())
             .map(|(i, _)| i)
             .collect();
+        let pair_targets = rules
+            .rules
+            .iter()
+            .map(|r| {
+                let p = r.spec.pair.as_ref()?;
+                let target = rules.rules.iter().position(|t| t.spec.id == p.rule)?;
+                Some((target, p.distance))
+            })
+            .collect();
         Ok(Scanner {
             rules,
             prefilter,
@@ -118,6 +129,7 @@ impl Scanner {
             allow,
             path_only,
             path_set: Default::default(),
+            pair_targets,
         })
     }
 
@@ -144,6 +156,29 @@ impl Scanner {
         });
         if set.is_match(path) {
             out.extend(set.matches(path).iter().map(|i| self.path_only[i]));
+        }
+    }
+
+    /// For each match, the index of the match holding the other half of its two-part credential
+    /// (see [`crate::rules::PairSpec`]); each partner is claimed once. `out` is cleared first.
+    pub fn pair_up(&self, matches: &[Match], out: &mut Vec<Option<usize>>) {
+        out.clear();
+        out.resize(matches.len(), None);
+        let mut claimed = vec![false; matches.len()];
+        for (i, m) in matches.iter().enumerate() {
+            let Some((target, distance)) = self.pair_targets[m.rule] else {
+                continue;
+            };
+            let best = matches
+                .iter()
+                .enumerate()
+                .filter(|(j, n)| n.rule == target && !claimed[*j] && n.start.abs_diff(m.start) <= distance)
+                .min_by_key(|(_, n)| n.start.abs_diff(m.start))
+                .map(|(j, _)| j);
+            if let Some(j) = best {
+                claimed[j] = true;
+                out[i] = Some(j);
+            }
         }
     }
 

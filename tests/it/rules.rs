@@ -66,3 +66,31 @@ steps = "1. Revoke it."
     assert!(r.stderr.contains("example 1 is not found"), "{}", r.stderr);
     assert!(r.stderr.contains("negative example 1 is reported"), "{}", r.stderr);
 }
+
+#[test]
+fn a_two_part_credential_is_reported_once_with_its_pair() {
+    let t = Tree::new();
+    let key_id = format!("{}{}", "AKIA", crate::util::alnum(7, 16).to_ascii_uppercase());
+    let secret = crate::util::alnum(8, 40);
+    t.write(
+        "creds.ini",
+        format!("[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n"),
+    );
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    let f = r.findings();
+    assert_eq!(f.len(), 1, "{}", r.stdout);
+    assert_eq!(f[0]["rule_id"], "aws-secret-access-key");
+    assert_eq!(f[0]["pair"]["rule_id"], "aws-access-key-id");
+    assert_eq!(f[0]["pair"]["line"], 2);
+    assert!(!r.stdout.contains(&key_id) && !r.stdout.contains(&secret));
+    // Far apart, they are two findings.
+    t.write(
+        "creds.ini",
+        format!(
+            "aws_access_key_id = {key_id}\n{}\naws_secret_access_key = {secret}\n",
+            "#\n".repeat(800)
+        ),
+    );
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    assert_eq!(r.findings().len(), 2, "{}", r.stdout);
+}
