@@ -11,6 +11,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("cloud.toml", include_str!("../../rules/cloud.toml")),
     ("crypto.toml", include_str!("../../rules/crypto.toml")),
     ("database.toml", include_str!("../../rules/database.toml")),
+    ("databases.toml", include_str!("../../rules/databases.toml")),
     ("devtools.toml", include_str!("../../rules/devtools.toml")),
     ("generic.toml", include_str!("../../rules/generic.toml")),
     ("github.toml", include_str!("../../rules/github.toml")),
