@@ -240,6 +240,8 @@ impl Scanner {
                     continue;
                 }
             }
+            // Generic rules also skip values that read like code. (Not provider rules: several
+            // providers' token alphabets include parentheses, slashes or long lowercase runs.)
             if is_placeholder(bytes) || (rule.generic && filters::looks_like_code(bytes)) {
                 scratch.suppressed.placeholder += 1;
                 continue;
