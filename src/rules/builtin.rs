@@ -12,6 +12,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("crypto.toml", include_str!("../../rules/crypto.toml")),
     ("database.toml", include_str!("../../rules/database.toml")),
     ("databases.toml", include_str!("../../rules/databases.toml")),
+    ("devtools-more.toml", include_str!("../../rules/devtools-more.toml")),
     ("devtools.toml", include_str!("../../rules/devtools.toml")),
     ("generic.toml", include_str!("../../rules/generic.toml")),
     ("github.toml", include_str!("../../rules/github.toml")),
