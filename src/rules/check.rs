@@ -62,11 +62,13 @@ pub fn check_all(rules: &RuleSet) -> Vec<String> {
             problems.push(format!("rule `{}` ({}): duplicate id", rule.spec.id, rule.origin));
         }
         if let Some(p) = &rule.spec.pair {
-            if rules.get(&p.rule).is_none() {
-                problems.push(format!(
-                    "rule `{}` ({}): `pair.rule` names unknown rule `{}`",
-                    rule.spec.id, rule.origin, p.rule
-                ));
+            for id in p.rule.as_slice() {
+                if rules.get(id).is_none() {
+                    problems.push(format!(
+                        "rule `{}` ({}): `pair.rule` names unknown rule `{id}`",
+                        rule.spec.id, rule.origin
+                    ));
+                }
             }
         }
         problems.extend(

@@ -157,11 +157,32 @@ pub struct RuleSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairSpec {
-    /// Id of the rule that finds the other half.
-    pub rule: String,
+    /// Id of the rule that finds the other half, or a list of them (an AWS secret key pairs with a
+    /// long-term `AKIA` or a temporary `ASIA` key ID).
+    pub rule: OneOrMany,
     /// Maximum distance in bytes between the two secrets.
     #[serde(default = "default_pair_distance")]
     pub distance: usize,
+}
+
+/// A TOML value that may be one string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// `rule = "id"`.
+    One(String),
+    /// `rule = ["id1", "id2"]`.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values.
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
 }
 
 fn default_pair_distance() -> usize {

@@ -72,8 +72,8 @@ pub struct Scanner {
     /// Rules that match on the path alone.
     path_only: Vec<usize>,
     path_set: std::sync::OnceLock<regex::bytes::RegexSet>,
-    /// Per rule: the rule finding the other half of a two-part credential, and the distance.
-    pair_targets: Vec<Option<(usize, usize)>>,
+    /// Per rule: the rules finding the other half of a two-part credential, and the distance.
+    pair_targets: Vec<Option<(Vec<usize>, usize)>>,
 }
 
 impl Scanner {
@@ -118,8 +118,13 @@ impl Scanner {
             .iter()
             .map(|r| {
                 let p = r.spec.pair.as_ref()?;
-                let target = rules.rules.iter().position(|t| t.spec.id == p.rule)?;
-                Some((target, p.distance))
+                let targets: Vec<usize> = p
+                    .rule
+                    .as_slice()
+                    .iter()
+                    .filter_map(|id| rules.rules.iter().position(|t| &t.spec.id == id))
+                    .collect();
+                (!targets.is_empty()).then_some((targets, p.distance))
             })
             .collect();
         Ok(Scanner {
@@ -166,13 +171,13 @@ impl Scanner {
         out.resize(matches.len(), None);
         let mut claimed = vec![false; matches.len()];
         for (i, m) in matches.iter().enumerate() {
-            let Some((target, distance)) = self.pair_targets[m.rule] else {
+            let Some((targets, distance)) = &self.pair_targets[m.rule] else {
                 continue;
             };
             let best = matches
                 .iter()
                 .enumerate()
-                .filter(|(j, n)| n.rule == target && !claimed[*j] && n.start.abs_diff(m.start) <= distance)
+                .filter(|(j, n)| targets.contains(&n.rule) && !claimed[*j] && n.start.abs_diff(m.start) <= *distance)
                 .min_by_key(|(_, n)| n.start.abs_diff(m.start))
                 .map(|(j, _)| j);
             if let Some(j) = best {

@@ -94,3 +94,109 @@ fn a_two_part_credential_is_reported_once_with_its_pair() {
     let r = t.run(&["dir", ".", "-f", "json"]);
     assert_eq!(r.findings().len(), 2, "{}", r.stdout);
 }
+
+fn catalogue() -> Vec<serde_json::Value> {
+    let r = Tree::new().run(&["rules", "list", "--format", "json"]);
+    r.json().as_array().unwrap().clone()
+}
+
+#[test]
+fn the_catalogue_has_at_least_250_rules_for_150_providers() {
+    let rules = catalogue();
+    let providers: std::collections::BTreeSet<&str> = rules.iter().map(|r| r["provider"].as_str().unwrap()).collect();
+    assert!(rules.len() >= 250, "only {} rules", rules.len());
+    assert!(providers.len() >= 150, "only {} providers", providers.len());
+}
+
+/// Providers whose revocation page lives on a parent company's or sister product's domain.
+const PARENT_DOMAINS: &[(&str, &str)] = &[
+    ("Anthropic", "claude.com"),
+    ("Azure DevOps", "microsoft.com"),
+    ("Azure OpenAI", "microsoft.com"),
+    ("Bitbucket", "atlassian.com"),
+    ("LangSmith", "langchain.com"),
+    ("Linode", "akamai.com"),
+    ("Meta", "facebook.com"),
+    ("NuGet", "microsoft.com"),
+    ("Opsgenie", "atlassian.com"),
+    ("PuTTY", "the.earth.li"),
+    ("SendGrid", "twilio.com"),
+    ("Trello", "atlassian.com"),
+    ("Weights & Biases", "wandb.ai"),
+    ("X (Twitter)", "x.com"),
+    ("xAI", "x.ai"),
+];
+
+/// Credential kinds with no issuing provider: the runbook points at the standard or the tool's
+/// own documentation instead.
+const NO_PROVIDER: &[(&str, &str)] = &[
+    ("Generic", "no single issuer: OWASP's secrets-management guidance"),
+    (
+        "JSON Web Token",
+        "a format (RFC 7519): the signing key's owner rotates it",
+    ),
+    ("JSON Web Key", "a format (RFC 7517): the key's owner rotates it"),
+    (
+        "Database",
+        "any database server: the server's own password-change documentation",
+    ),
+    (
+        "Private key",
+        "keys are self-issued: CA revocation (Let's Encrypt), OpenSSH and GnuPG documentation",
+    ),
+    (
+        "Sensitive file",
+        "a file, not a credential: GitHub's guide to removing sensitive data",
+    ),
+    (
+        "age",
+        "a file-encryption tool whose documentation lives in its GitHub repository",
+    ),
+];
+
+#[test]
+fn every_runbook_url_is_on_the_providers_own_domain_or_a_documented_exception() {
+    let mut wrong = Vec::new();
+    for r in catalogue() {
+        let provider = r["provider"].as_str().unwrap();
+        let url = r["runbook_url"].as_str().unwrap();
+        assert!(url.starts_with("https://"), "{url}");
+        let host = url["https://".len()..]
+            .split('/')
+            .next()
+            .unwrap()
+            .to_ascii_lowercase()
+            .replace('-', "");
+        let norm: String = provider
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let own = host.contains(&norm)
+            || provider
+                .to_ascii_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|t| t.len() >= 3 && host.contains(t));
+        let parent = PARENT_DOMAINS.iter().any(|(p, d)| *p == provider && host.ends_with(d));
+        let exempt = NO_PROVIDER.iter().any(|(p, _)| *p == provider);
+        if !(own || parent || exempt) {
+            wrong.push(format!("{} ({provider}): {url}", r["id"]));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "runbook URLs off the provider's domain:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn docs_rules_md_is_the_generated_catalogue() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let generated = Tree::new().run(&["rules", "list", "--format", "markdown"]).stdout;
+    let committed = std::fs::read_to_string(root.join("docs/RULES.md")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/RULES.md is out of date: run `cargo run -- rules list --format markdown > docs/RULES.md`"
+    );
+}
