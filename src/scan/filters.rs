@@ -56,6 +56,8 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
     "dh893hdasih9",
     "j49sk3j29djd",
     "lsdajfh923874",
+    // RFC 7009 (token revocation) sample token.
+    "45ghiukldjahdnhzdauz",
     // RFC 6749 §2.3.1 client credentials `s6BhdRkqt3:gX1fBat3bV` as an HTTP Basic header.
     "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
 ];
