@@ -23,6 +23,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Dir(args) => run_dir(args),
         Command::Stdin(args) => run_stdin(args),
         Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
+        Command::InstallHook(args) => crate::hooks::run_install(args),
+        Command::PrePush(args) => crate::hooks::run_pre_push(args),
     }
 }
 
@@ -90,12 +92,31 @@ pub fn scan_with_extra(
     body: impl FnOnce(&Pipeline) -> Result<serde_json::Map<String, serde_json::Value>> + Send,
 ) -> Result<u8> {
     let started = Instant::now();
-    let baseline = out.baseline.as_deref().map(Baseline::load).transpose()?;
+    // `--baseline` wins over the configuration's `baseline`.
+    let baseline_path = out.baseline.as_deref().or(settings.baseline.as_deref());
+    if out.report_stale && baseline_path.is_none() {
+        anyhow::bail!("--report-stale needs a baseline (--baseline FILE, or `baseline` in .leakhound.toml)");
+    }
+    let baseline = match baseline_path {
+        // A configured baseline that does not exist yet suppresses nothing (the safe direction);
+        // it is usually about to be created with `--write-baseline`.
+        Some(p) if out.baseline.is_none() && !p.exists() => {
+            if !out.write_baseline.as_deref().is_some_and(|w| same_path(w, p)) && !out.quiet {
+                crate::messages::warn(&format!(
+                    "baseline {} (from the configuration) does not exist yet; nothing is suppressed",
+                    p.display()
+                ));
+            }
+            None
+        }
+        Some(p) => Some(Baseline::load(p)?),
+        None => None,
+    };
     let scanner = Scanner::new(settings.rules.clone(), settings.secret_allow.clone())?;
     let mut pipeline = Pipeline::new(scanner, out.redact, baseline, out.quiet);
     let mut dest = Destination::open(out.path.as_deref())?;
     if out.format == Format::Jsonl {
-        pipeline = pipeline.stream_to(dest.writer()?, out.write_baseline.is_some());
+        pipeline = pipeline.stream_to(dest.writer()?, out.write_baseline.is_some() || !out.also.is_empty());
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(out.threads)
@@ -126,9 +147,18 @@ pub fn scan_with_extra(
         report::write(out.format, &mut w, &findings, &summary, &settings.rules, color)?;
     }
     dest.commit()?;
+    for (format, path) in &out.also {
+        let mut d = Destination::open(Some(path))?;
+        let mut w = d.writer()?;
+        report::write(*format, &mut w, &findings, &summary, &settings.rules, false)?;
+        drop(w);
+        d.commit()?;
+    }
 
     if let Some(path) = &out.write_baseline {
-        let doc = baseline::from_findings(&findings);
+        // Entries of the baseline in use that still match are kept (with their reasons), so
+        // `--baseline B --write-baseline B` adds the new findings to B instead of replacing it.
+        let doc = baseline::from_findings(&findings, baseline.as_ref());
         let mut text = serde_json::to_string_pretty(&doc)?;
         text.push('\n');
         write_atomically(path, text.as_bytes())?;
@@ -145,11 +175,8 @@ pub fn scan_with_extra(
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "leakhound: {}", report::text::summary_line(&summary));
         if summary.findings > 0 && out.format == Format::Text {
-            let _ = writeln!(
-                err,
-                "leakhound: revoke each key with its runbook (`leakhound rules show RULE_ID`); deleting it is not enough. \
-                 A false positive? Add `leakhound:allow` in a comment on its line, or accept it with --write-baseline FILE and scan with --baseline FILE."
-            );
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let _ = write!(err, "{}", report::text::next_steps(&summary, &args, baseline_path));
         }
     }
     Ok(if summary.errors > 0 {
@@ -209,6 +236,16 @@ impl Destination {
         }
         Ok(())
     }
+}
+
+/// Whether two paths name the same file, ignoring `.` components (`./a/b` and `a/b`).
+fn same_path(a: &Path, b: &Path) -> bool {
+    let norm = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    norm(a) == norm(b)
 }
 
 /// Writes `bytes` to `path` through a private temporary file and a rename.

@@ -98,21 +98,35 @@ impl Baseline {
             .map(|(e, _)| e)
             .collect()
     }
+
+    /// All entries, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
 }
 
-/// Builds the baseline document for a set of findings (one entry per fingerprint).
-pub fn from_findings(findings: &[Finding]) -> BaselineFile {
+/// Builds the baseline document for a set of findings (one entry per fingerprint). Every entry of
+/// `previous` comes first, unchanged (reasons kept): a scan of part of a repository (staged
+/// changes, one pull request) must not drop entries it did not look at. Stale entries are only
+/// listed (`--report-stale`); remove them by hand or write a fresh baseline without one in use.
+pub fn from_findings(findings: &[Finding], previous: Option<&Baseline>) -> BaselineFile {
     let mut seen = std::collections::HashSet::new();
-    let entries = findings
-        .iter()
-        .filter(|f| seen.insert(f.fingerprint.clone()))
-        .map(|f| Entry {
-            fingerprint: f.fingerprint.clone(),
-            rule_id: f.rule_id.clone(),
-            path: f.path.clone(),
-            reason: String::new(),
-        })
-        .collect();
+    let mut entries: Vec<Entry> = Vec::new();
+    for e in previous.map(Baseline::entries).unwrap_or_default() {
+        if seen.insert(e.fingerprint.clone()) {
+            entries.push(e.clone());
+        }
+    }
+    for f in findings {
+        if seen.insert(f.fingerprint.clone()) {
+            entries.push(Entry {
+                fingerprint: f.fingerprint.clone(),
+                rule_id: f.rule_id.clone(),
+                path: f.path.clone(),
+                reason: String::new(),
+            });
+        }
+    }
     BaselineFile {
         version: VERSION,
         entries,

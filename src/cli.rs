@@ -25,6 +25,10 @@ pub enum Command {
     /// List, show and check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Install a git hook that runs leakhound (for repositories not using the pre-commit framework).
+    InstallHook(InstallHookArgs),
+    /// Scan the commits being pushed; run from a pre-push hook (git's or pre-commit's).
+    PrePush(PrePushArgs),
 }
 
 /// Output format of a scan.
@@ -76,8 +80,24 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
     /// List baseline entries that matched nothing in this scan (on stderr).
-    #[arg(long, requires = "baseline")]
+    #[arg(long)]
     pub report_stale: bool,
+    /// Also write the report in FORMAT to FILE (repeatable), e.g. `--also-report sarif=out.sarif`:
+    /// one scan, several reports.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also_report)]
+    pub also_report: Vec<(Format, PathBuf)>,
+}
+
+/// Parses `sarif=out.sarif` for `--also-report`.
+pub fn parse_also_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, e.g. sarif=results.sarif, not {s:?}"))?;
+    let format = Format::from_str(format, true).map_err(|e| e.to_string())?;
+    if file.is_empty() {
+        return Err("missing FILE after `=`".to_string());
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 /// `leakhound dir`.
@@ -115,6 +135,51 @@ pub struct StdinArgs {
     /// Shared scan flags.
     #[command(flatten)]
     pub scan: ScanArgs,
+}
+
+/// Which git hook `install-hook` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookKind {
+    /// Scan the staged changes before each commit (`leakhound git --staged`).
+    PreCommit,
+    /// Scan the commits being pushed (`leakhound pre-push`).
+    PrePush,
+}
+
+impl HookKind {
+    /// File name of the hook in the hooks directory.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            HookKind::PreCommit => "pre-commit",
+            HookKind::PrePush => "pre-push",
+        }
+    }
+}
+
+/// `leakhound install-hook`.
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// Repository (any directory inside its work tree, or a bare repository).
+    #[arg(value_name = "REPO", default_value = ".")]
+    pub repo: PathBuf,
+    /// Which hook to install.
+    #[arg(long, value_enum, default_value_t = HookKind::PreCommit)]
+    pub hook: HookKind,
+    /// Replace an existing hook that leakhound did not write.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `leakhound pre-push`.
+#[derive(Debug, Args)]
+pub struct PrePushArgs {
+    /// Remote being pushed to (the hook's first argument); new branches are scanned from where
+    /// they leave this remote's branches.
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+    /// Extra flags for each `leakhound git` run, e.g. `--baseline FILE`.
+    #[arg(value_name = "GIT_SCAN_FLAGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub scan_args: Vec<std::ffi::OsString>,
 }
 
 /// Format of `rules list`.

@@ -33,6 +33,9 @@ pub struct ConfigFile {
     /// Custom rules, same schema as `rules/*.toml`.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
+    /// Baseline applied when `--baseline` is not given, relative to this file's directory.
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
 }
 
 fn yes() -> bool {
@@ -64,6 +67,8 @@ pub struct Settings {
     pub path_allow: GlobSet,
     /// The configuration file used, if any.
     pub config_path: Option<PathBuf>,
+    /// The configuration's `baseline`, resolved against the file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Settings {
@@ -129,6 +134,10 @@ impl Settings {
                 stopwords: file.allow.stopwords.iter().map(|w| w.to_ascii_lowercase()).collect(),
             },
             path_allow: globs.build()?,
+            baseline: file.baseline.map(|b| match path.as_deref().and_then(Path::parent) {
+                Some(dir) => dir.join(b),
+                None => b,
+            }),
             config_path: path,
         })
     }
@@ -171,11 +180,21 @@ pub struct Output {
     pub write_baseline: Option<PathBuf>,
     /// Report baseline entries that matched nothing.
     pub report_stale: bool,
+    /// Extra whole-document reports written at the end (`--also-report FORMAT=FILE`).
+    pub also: Vec<(Format, PathBuf)>,
 }
 
 impl Output {
     /// Checks the shared scan flags.
     pub fn from_args(a: &ScanArgs) -> Result<Output> {
+        for (format, path) in &a.also_report {
+            if *format == Format::Jsonl {
+                bail!("--also-report cannot write jsonl (it streams); use json");
+            }
+            if a.output.as_ref() == Some(path) {
+                bail!("--also-report {} is also the --output file", path.display());
+            }
+        }
         let threads = match a.threads {
             Some(0) => bail!("--threads must be at least 1"),
             Some(n) => n,
@@ -192,6 +211,7 @@ impl Output {
             baseline: a.baseline.clone(),
             write_baseline: a.write_baseline.clone(),
             report_stale: a.report_stale,
+            also: a.also_report.clone(),
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod hooks;
 pub mod messages;
 pub mod pipeline;
 pub mod progress;

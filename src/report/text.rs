@@ -135,6 +135,79 @@ fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
     Ok(())
 }
 
+/// Baseline file suggested when none is configured.
+pub const DEFAULT_BASELINE: &str = ".leakhound-baseline.json";
+
+/// What to do next, printed on stderr after a text report with findings: short enough to read in
+/// a blocked `git commit`, specific enough to act on (the command to accept a false positive is
+/// the user's own command line plus `--write-baseline`).
+pub fn next_steps(s: &Summary, args: &[String], baseline: Option<&std::path::Path>) -> String {
+    let staged = args.iter().any(|a| a == "--staged");
+    let n = s.findings;
+    let plural = if n == 1 { "" } else { "s" };
+    let mut out = String::new();
+    if staged {
+        out.push_str(&format!(
+            "leakhound: commit blocked: {n} finding{plural} in the staged changes.\n\
+             \x20 - Move the key out of the code (environment variable or secrets manager) and stage again;\n\
+             \x20   if it was ever pushed or shared, revoke it first (the `revoke` link above).\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "leakhound: {n} finding{plural}.\n\
+             \x20 - Revoke and rotate each key with its `revoke` runbook (`leakhound rules show RULE_ID`);\n\
+             \x20   deleting it from the code does not un-leak it.\n"
+        ));
+    }
+    let file = baseline.map_or_else(|| DEFAULT_BASELINE.to_string(), |p| p.display().to_string());
+    let mut cmd = vec!["leakhound".to_string()];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        // Output flags do not change what is found; drop them (and their values).
+        if matches!(
+            a.as_str(),
+            "-f" | "--format" | "-o" | "--output" | "--write-baseline" | "--also-report"
+        ) {
+            it.next();
+            continue;
+        }
+        if ["--format=", "--output=", "--write-baseline=", "--also-report="]
+            .iter()
+            .any(|p| a.starts_with(p))
+            || a == "-q"
+            || a == "--quiet"
+        {
+            continue;
+        }
+        cmd.push(shell_word(a));
+    }
+    cmd.push("--write-baseline".to_string());
+    cmd.push(shell_word(&file));
+    out.push_str(&format!(
+        "  - False positive? Add a comment containing `leakhound:allow` on its line, or accept it:\n\
+         \x20     {}\n",
+        escape_line(&cmd.join(" "))
+    ));
+    if baseline.is_none() {
+        out.push_str(&format!(
+            "    and set `baseline = \"{file}\"` in .leakhound.toml (commit both files).\n"
+        ));
+    }
+    out
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
 /// Formats a byte count as `12.3 MB`.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];

@@ -3,9 +3,11 @@
 
 mod util;
 
+mod baseline;
 mod config;
 mod dir;
 mod formats;
+mod hooks;
 mod precision;
 mod rules;
 mod stdin;
