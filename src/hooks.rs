@@ -152,33 +152,38 @@ pub enum PushScan {
         /// Tip being pushed.
         to: String,
     },
-    /// The whole history: the pushed commits reach a root commit the remote does not have.
-    Full,
+    /// Everything reachable from `to`: the pushed commits reach a root commit the remote does not
+    /// have. Scanned in a temporary copy holding only those objects, so local leftovers (the blob
+    /// of a commit the pre-commit hook blocked, other branches) cannot block the push.
+    Full {
+        /// The ref or commit being pushed.
+        to: String,
+    },
 }
 
 impl PushScan {
-    /// Arguments of the `leakhound git` run doing this scan.
-    pub fn git_args(&self) -> Vec<String> {
+    /// Arguments of the `leakhound git` run for a range (`None` for a full scan).
+    pub fn range_args(&self) -> Option<Vec<String>> {
         match self {
-            PushScan::Range { from, to } => vec!["git".into(), "--range".into(), format!("{from}..{to}")],
-            PushScan::Full => vec!["git".into()],
+            PushScan::Range { from, to } => Some(vec!["git".into(), "--range".into(), format!("{from}..{to}")]),
+            PushScan::Full { .. } => None,
         }
     }
 }
 
 /// What pre-commit tells a pre-push hook: `PRE_COMMIT_FROM_REF`/`PRE_COMMIT_TO_REF` for a range, or
-/// neither when the pushed commits include a root commit (pre-commit's "all files" case). `None`
-/// when not run by pre-commit at all.
-pub fn scans_from_pre_commit_env(from: Option<&str>, to: Option<&str>) -> Option<Vec<PushScan>> {
-    let from = from.filter(|s| !s.is_empty());
-    let to = to.filter(|s| !s.is_empty());
-    match (from, to) {
-        (Some(f), Some(t)) if !is_null_oid(f) => Some(vec![PushScan::Range {
-            from: f.to_string(),
-            to: t.to_string(),
-        }]),
-        (_, Some(_)) => Some(vec![PushScan::Full]),
-        (Some(_), None) | (None, None) => None,
+/// only `PRE_COMMIT_LOCAL_BRANCH` when the pushed commits include a root commit (pre-commit's "all
+/// files" case). `None` when not run by pre-commit at all.
+pub fn scans_from_pre_commit_env(
+    from: Option<&str>,
+    to: Option<&str>,
+    local_branch: Option<&str>,
+) -> Option<Vec<PushScan>> {
+    let nonempty = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
+    match (nonempty(from), nonempty(to), nonempty(local_branch)) {
+        (Some(from), Some(to), _) if !is_null_oid(&from) => Some(vec![PushScan::Range { from, to }]),
+        (_, Some(to), _) | (_, None, Some(to)) => Some(vec![PushScan::Full { to }]),
+        _ => None,
     }
 }
 
@@ -193,7 +198,7 @@ pub fn scans_from_push_lines(
     let mut scans = Vec::new();
     for line in input.lines().filter(|l| !l.trim().is_empty()) {
         let parts: Vec<&str> = line.split_whitespace().collect();
-        let [_, local, _, remote] = parts[..] else {
+        let [local_ref, local, _, remote] = parts[..] else {
             bail!("unexpected pre-push input line {line:?} (expected `<local ref> <oid> <remote ref> <oid>`)");
         };
         if is_null_oid(local) {
@@ -211,16 +216,14 @@ pub fn scans_from_push_lines(
                     from: base,
                     to: local.to_string(),
                 },
-                Some(None) => PushScan::Full,
+                Some(None) => PushScan::Full {
+                    to: local_ref.to_string(),
+                },
             }
         };
         if !scans.contains(&scan) {
             scans.push(scan);
         }
-    }
-    // A full scan covers every range.
-    if scans.contains(&PushScan::Full) {
-        scans = vec![PushScan::Full];
     }
     Ok(scans)
 }
@@ -233,6 +236,7 @@ pub fn run_pre_push(args: PrePushArgs) -> Result<u8> {
     let scans = match scans_from_pre_commit_env(
         env("PRE_COMMIT_FROM_REF").as_deref(),
         env("PRE_COMMIT_TO_REF").as_deref(),
+        env("PRE_COMMIT_LOCAL_BRANCH").as_deref(),
     ) {
         Some(s) => s,
         None => {
@@ -258,7 +262,16 @@ pub fn run_pre_push(args: PrePushArgs) -> Result<u8> {
     let exe = std::env::current_exe().context("cannot locate the running leakhound binary")?;
     let mut worst = 0u8;
     for scan in scans {
-        let mut argv: Vec<OsString> = scan.git_args().into_iter().map(OsString::from).collect();
+        let mut _copy = None;
+        let mut argv: Vec<OsString> = match (scan.range_args(), &scan) {
+            (Some(a), _) => a.into_iter().map(OsString::from).collect(),
+            (None, PushScan::Full { to }) => {
+                let (dir, a) = full_scan_args(&repo, to, &args.scan_args)?;
+                _copy = Some(dir);
+                a
+            }
+            (None, PushScan::Range { .. }) => unreachable!("ranges always have arguments"),
+        };
         argv.extend(args.scan_args.iter().cloned());
         let status = Command::new(&exe)
             .args(&argv)
@@ -268,6 +281,48 @@ pub fn run_pre_push(args: PrePushArgs) -> Result<u8> {
         worst = worst.max(code);
     }
     Ok(worst)
+}
+
+/// A temporary bare repository holding only what `to` reaches, and the `leakhound git` arguments to
+/// scan it with the repository's own configuration (which lives in the work tree, not the copy).
+fn full_scan_args(repo: &Path, to: &str, user_args: &[OsString]) -> Result<(tempfile::TempDir, Vec<OsString>)> {
+    let src = match git(repo, &["rev-parse", "--path-format=absolute", "--git-dir"]) {
+        Ok(p) => PathBuf::from(p),
+        Err(_) => std::fs::canonicalize(repo.join(git(repo, &["rev-parse", "--git-dir"])?))?,
+    };
+    let copy = tempfile::Builder::new()
+        .prefix("leakhound-push-")
+        .tempdir()
+        .context("cannot create a temporary repository")?;
+    git(copy.path(), &["init", "-q", "--bare", "."])?;
+    git(
+        copy.path(),
+        &[
+            "-c",
+            "uploadpack.allowAnySHA1InWant=true",
+            "fetch",
+            "-q",
+            "--no-tags",
+            &src.display().to_string(),
+            &format!("{to}:refs/heads/pushed"),
+        ],
+    )
+    .with_context(|| format!("cannot copy the commits of {to} for scanning"))?;
+    git(copy.path(), &["symbolic-ref", "HEAD", "refs/heads/pushed"])?;
+    let mut argv: Vec<OsString> = vec!["git".into(), copy.path().as_os_str().to_owned()];
+    let has_config = user_args.iter().any(|a| {
+        let a = a.to_string_lossy();
+        a == "-c" || a == "--config" || a.starts_with("--config=")
+    });
+    let top = git(repo, &["rev-parse", "--show-toplevel"]).map(PathBuf::from);
+    if let (false, Ok(top)) = (has_config, top) {
+        let cfg = top.join(crate::config::DEFAULT_CONFIG);
+        if cfg.is_file() {
+            argv.push("--config".into());
+            argv.push(cfg.into_os_string());
+        }
+    }
+    Ok((copy, argv))
 }
 
 /// For a branch the remote does not have: the parent of the oldest commit not on any
@@ -298,16 +353,20 @@ mod tests {
     #[test]
     fn pre_commit_env_gives_a_range_or_a_full_scan() {
         assert_eq!(
-            scans_from_pre_commit_env(Some(A), Some(B)),
+            scans_from_pre_commit_env(Some(A), Some(B), Some("refs/heads/main")),
             Some(vec![PushScan::Range {
                 from: A.into(),
                 to: B.into()
             }])
         );
-        assert_eq!(scans_from_pre_commit_env(Some(Z), Some(B)), Some(vec![PushScan::Full]));
-        assert_eq!(scans_from_pre_commit_env(None, Some(B)), Some(vec![PushScan::Full]));
-        assert_eq!(scans_from_pre_commit_env(None, None), None);
-        assert_eq!(scans_from_pre_commit_env(Some(""), Some("")), None);
+        let full = |to: &str| Some(vec![PushScan::Full { to: to.into() }]);
+        assert_eq!(scans_from_pre_commit_env(Some(Z), Some(B), None), full(B));
+        assert_eq!(
+            scans_from_pre_commit_env(None, None, Some("refs/heads/main")),
+            full("refs/heads/main")
+        );
+        assert_eq!(scans_from_pre_commit_env(None, None, None), None);
+        assert_eq!(scans_from_pre_commit_env(Some(""), Some(""), Some("")), None);
     }
 
     #[test]
@@ -326,7 +385,17 @@ mod tests {
             }]
         );
         let full = scans_from_push_lines(&input, &|_| false, &|_| Ok(Some(None))).unwrap();
-        assert_eq!(full, vec![PushScan::Full]);
+        assert_eq!(
+            full,
+            vec![
+                PushScan::Full {
+                    to: "refs/heads/main".into()
+                },
+                PushScan::Full {
+                    to: "refs/heads/new".into()
+                }
+            ]
+        );
         let nothing = scans_from_push_lines(&format!("refs/heads/x {B} refs/heads/x {Z}\n"), &|_| true, &|_| {
             Ok(None)
         });

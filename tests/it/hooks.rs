@@ -157,18 +157,24 @@ fn the_installed_hook_blocks_a_commit_adding_a_secret_and_passes_clean_and_allow
     t.write("config.py", format!("TOKEN = \"{}\"\n", github_pat(61)));
     git_ok(t.path(), &["add", "config.py"]);
     let out = git(t.path(), &["commit", "-m", "add config"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "commit with a secret went through:\n{stdout}\n{stderr}"
+    // git runs hooks with their standard output sent to standard error.
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("config.py:1:"), "{stdout}");
-    assert!(stdout.contains("https://"), "runbook link: {stdout}");
-    assert!(!stdout.contains(&github_pat(61)), "secret printed in full");
+    assert!(!out.status.success(), "commit with a secret went through:\n{all}");
+    assert!(all.contains("config.py:1:"), "{all}");
+    assert!(all.contains("revoke  https://"), "runbook link: {all}");
+    assert!(!all.contains(&github_pat(61)), "secret printed in full");
     assert!(
-        stderr.contains("commit blocked") && stderr.contains("leakhound:allow"),
-        "{stderr}"
+        all.contains("commit blocked") && all.contains("leakhound:allow"),
+        "{all}"
+    );
+    assert_eq!(
+        git_ok(t.path(), &["rev-list", "--count", "HEAD"]),
+        "1",
+        "the commit was made"
     );
 
     t.write(
