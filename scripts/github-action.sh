@@ -133,8 +133,11 @@ case "$mode" in
             # A new branch (before = zeros) or a force push (before no longer exists): scan the
             # commits that are not on the default branch, or everything when that is unknown.
             default_branch=$(event .repository.default_branch)
+            pushed_ref=$(event .ref)
             mb=""
+            # Creating the default branch itself (a first push): origin/<default> IS the push.
             if [ "$shallow" != true ] && [ -n "$default_branch" ] &&
+                [ "$pushed_ref" != "refs/heads/$default_branch" ] &&
                 git -C "$repo" rev-parse --verify --quiet "refs/remotes/origin/$default_branch" >/dev/null; then
                 mb=$(git -C "$repo" merge-base "refs/remotes/origin/$default_branch" "$head" 2>/dev/null || true)
             fi

@@ -138,6 +138,14 @@ if $has_git_scan; then
     [ "$code" = 1 ] || fail "push: exit $code"
     pass "push of a new branch scans $base..$head"
 
+    # The first push of the default branch itself: everything is new, so the full history.
+    printf '{"ref":"refs/heads/main","before":"%s","after":"%s","created":true,"repository":{"default_branch":"main"}}\n' \
+        0000000000000000000000000000000000000000 "$(git -C "$origin" rev-parse main)" >"$work/first.json"
+    run_action first GITHUB_EVENT_NAME=push GITHUB_EVENT_PATH="$work/first.json"
+    assert_contains "$work/first.outputs" "mode=full" "first push of the default branch"
+    assert_contains "$work/first.summary" "legacy.py"
+    pass "first push of the default branch scans everything"
+
     # A schedule event: the full history, where the old leak is found too.
     run_action full GITHUB_EVENT_NAME=schedule
     assert_contains "$work/full.outputs" "mode=full"
