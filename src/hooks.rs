@@ -161,16 +161,6 @@ pub enum PushScan {
     },
 }
 
-impl PushScan {
-    /// Arguments of the `leakhound git` run for a range (`None` for a full scan).
-    pub fn range_args(&self) -> Option<Vec<String>> {
-        match self {
-            PushScan::Range { from, to } => Some(vec!["git".into(), "--range".into(), format!("{from}..{to}")]),
-            PushScan::Full { .. } => None,
-        }
-    }
-}
-
 /// What pre-commit tells a pre-push hook: `PRE_COMMIT_FROM_REF`/`PRE_COMMIT_TO_REF` for a range, or
 /// only `PRE_COMMIT_LOCAL_BRANCH` when the pushed commits include a root commit (pre-commit's "all
 /// files" case). `None` when not run by pre-commit at all.
@@ -262,15 +252,16 @@ pub fn run_pre_push(args: PrePushArgs) -> Result<u8> {
     let exe = std::env::current_exe().context("cannot locate the running leakhound binary")?;
     let mut worst = 0u8;
     for scan in scans {
-        let mut _copy = None;
-        let mut argv: Vec<OsString> = match (scan.range_args(), &scan) {
-            (Some(a), _) => a.into_iter().map(OsString::from).collect(),
-            (None, PushScan::Full { to }) => {
-                let (dir, a) = full_scan_args(&repo, to, &args.scan_args)?;
-                _copy = Some(dir);
-                a
+        // `_copy` keeps a full scan's temporary repository alive until its run has ended.
+        let (mut argv, _copy): (Vec<OsString>, _) = match &scan {
+            PushScan::Range { from, to } => (
+                vec!["git".into(), "--range".into(), format!("{from}..{to}").into()],
+                None,
+            ),
+            PushScan::Full { to } => {
+                let (dir, argv) = full_scan_args(&repo, to, &args.scan_args)?;
+                (argv, Some(dir))
             }
-            (None, PushScan::Range { .. }) => unreachable!("ranges always have arguments"),
         };
         argv.extend(args.scan_args.iter().cloned());
         let status = Command::new(&exe)
