@@ -6,6 +6,7 @@ mod util;
 mod config;
 mod dir;
 mod formats;
+mod git;
 mod precision;
 mod rules;
 mod stdin;
