@@ -768,7 +768,7 @@ fn range(
                     continue;
                 }
                 if let Some(prev) = &per_path {
-                    if !prev.get(&path).is_some_and(|(id, _)| *id == new) {
+                    if prev.get(&path).is_none_or(|(id, _)| *id != new) {
                         continue;
                     }
                 }
@@ -803,12 +803,11 @@ fn range(
     scan_changes(repo, opts, changes, visit, scan)
 }
 
-/// Blob additions and modifications from tree `old` to tree `new`: (path, old blob, new blob, mode).
-fn tree_changes(
-    repo: &gix::Repository,
-    old: ObjectId,
-    new: ObjectId,
-) -> Result<Vec<(BString, Option<ObjectId>, ObjectId, gix::objs::tree::EntryMode)>> {
+/// A changed path between two trees: (path, old blob, new blob, new mode).
+type BlobChange = (BString, Option<ObjectId>, ObjectId, gix::objs::tree::EntryMode);
+
+/// Blob additions and modifications from tree `old` to tree `new`.
+fn tree_changes(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<Vec<BlobChange>> {
     use gix::diff::tree::recorder::Change as C;
     let hash = repo.object_hash();
     let read = |id: ObjectId| -> Result<Vec<u8>> {
@@ -974,7 +973,7 @@ mod full {
             }
             let base = match entry.header {
                 H::OfsDelta { base_distance } => H::verified_base_pack_offset(offset, base_distance),
-                H::RefDelta { base_id } => index.lookup(&base_id).map(|p| index.pack_offset_at_index(p)),
+                H::RefDelta { base_id } => index.lookup(base_id).map(|p| index.pack_offset_at_index(p)),
                 _ => None,
             };
             match base.and_then(|b| pos(&entries, b)) {
@@ -1837,5 +1836,37 @@ mod provenance {
             }
         }
         Ok((label, names))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_lines_are_the_new_and_changed_lines_of_the_new_blob() {
+        let old = b"a\nb\nc\nd\n";
+        let new = b"a\nB\nc\nd\ne\nf\n";
+        let lines = added_lines(old, new);
+        assert_eq!(lines.ranges(), &[(2, 2), (5, 6)]);
+        assert!(lines.contains(2) && lines.contains(6));
+        assert!(!lines.contains(1) && !lines.contains(3) && !lines.contains(7));
+        assert!(lines.contains_all(5, 6) && !lines.contains_all(4, 5));
+        assert!(added_lines(old, old).is_empty());
+    }
+
+    #[test]
+    fn line_sets_intersect() {
+        let a = LineSet(vec![(1, 5), (10, 12)]);
+        let b = LineSet(vec![(4, 11)]);
+        assert_eq!(a.intersect(&b).ranges(), &[(4, 5), (10, 11)]);
+    }
+
+    #[test]
+    fn dates_are_iso_8601_utc() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601(1_704_110_400), "2024-01-01T12:00:00Z");
+        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso8601(-1), "1969-12-31T23:59:59Z");
     }
 }

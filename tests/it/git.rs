@@ -365,7 +365,7 @@ fn a_corrupt_pack_is_reported_and_the_rest_is_still_scanned() {
     bytes.truncate(len * 2 / 3);
     std::fs::set_permissions(
         &pack,
-        std::fs::Permissions::from(std::os::unix::fs::PermissionsExt::from_mode(0o644)),
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644),
     )
     .unwrap();
     std::fs::write(&pack, bytes).unwrap();
