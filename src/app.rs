@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::baseline::{self, Baseline};
-use crate::cli::{Cli, Command, DirArgs, Format, StdinArgs};
+use crate::cli::{Cli, Command, DirArgs, Format, GitArgs, StdinArgs};
 use crate::config::{Output, Settings};
 use crate::pipeline::Pipeline;
 use crate::progress::Progress;
@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Dir(args) => run_dir(args),
         Command::Stdin(args) => run_stdin(args),
+        Command::Git(args) => run_git(args),
         Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
         Command::InstallHook(args) => crate::hooks::run_install(args),
         Command::PrePush(args) => crate::hooks::run_pre_push(args),
@@ -65,6 +66,68 @@ fn run_stdin(args: StdinArgs) -> Result<u8> {
     scan_with(&out, &settings, "stdin", vec![label.clone()], |p| {
         source::stdin::scan_stdin(p, &label);
         Ok(())
+    })
+}
+
+fn run_git(args: GitArgs) -> Result<u8> {
+    use source::git::{GitMode, GitOptions};
+    let out = Output::from_args(&args.scan)?;
+    let settings = Settings::load(args.scan.config.as_deref(), Some(&args.path))?;
+    let mode = if args.staged {
+        GitMode::Staged
+    } else if let Some(base) = &args.since_commit {
+        GitMode::Range {
+            base: base.clone(),
+            head: "HEAD".into(),
+        }
+    } else if let Some(range) = &args.range {
+        let Some((base, head)) = range
+            .split_once("..")
+            .filter(|(b, h)| !b.is_empty() && !h.starts_with('.'))
+        else {
+            anyhow::bail!("--range expects BASE..HEAD (two dots), got {range:?}");
+        };
+        GitMode::Range {
+            base: base.into(),
+            head: if head.is_empty() { "HEAD".into() } else { head.into() },
+        }
+    } else {
+        GitMode::Full
+    };
+    let mode_name = match &mode {
+        GitMode::Full => "full",
+        GitMode::Staged => "staged",
+        GitMode::Range { .. } => "range",
+    };
+    let opts = GitOptions {
+        mode,
+        allow_shallow: args.allow_shallow,
+        max_blob_size: args.max_file_size,
+        threads: out.threads,
+    };
+    let roots = vec![args.path.display().to_string()];
+    scan_with_extra(&out, &settings, "git", roots, |p| {
+        let c = source::git::scan_into(&args.path, &opts, args.include_binary, p)?;
+        if c.shallow {
+            p.warn("this is a shallow clone: history before its boundary was not scanned");
+        }
+        let mut m = serde_json::Map::new();
+        m.insert(
+            "git".into(),
+            serde_json::json!({
+                "mode": mode_name,
+                "commits": c.commits,
+                "refs": c.refs,
+                "blobs_scanned": c.blobs_scanned,
+                "bytes_scanned": c.bytes_scanned,
+                "bytes_decompressed": c.bytes_decompressed,
+                "blobs_skipped": c.blobs_skipped,
+                "submodules_not_scanned": c.submodules,
+                "shallow": c.shallow,
+                "complete": c.complete,
+            }),
+        );
+        Ok(m)
     })
 }
 

@@ -22,6 +22,9 @@ pub enum Command {
     Dir(DirArgs),
     /// Scan standard input as a stream, with bounded memory.
     Stdin(StdinArgs),
+    /// Scan git history: every blob once (all packs and loose objects, reachable or not), each
+    /// finding with the commit that introduced it; or only what is new (--staged, --range).
+    Git(GitArgs),
     /// List, show and check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -180,6 +183,37 @@ pub struct PrePushArgs {
     /// Extra flags for each `leakhound git` run, e.g. `--baseline FILE`.
     #[arg(value_name = "GIT_SCAN_FLAGS", trailing_var_arg = true, allow_hyphen_values = true)]
     pub scan_args: Vec<std::ffi::OsString>,
+}
+
+/// `leakhound git`.
+#[derive(Debug, Args)]
+pub struct GitArgs {
+    /// Repository: a work tree, any directory in one, or a bare repository.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Scan what the next commit would add: the staged content (not the working file) against
+    /// HEAD, reporting added or changed lines only. Works before the first commit.
+    #[arg(long, conflicts_with_all = ["range", "since_commit"])]
+    pub staged: bool,
+    /// Scan the lines added by the commits reachable from HEAD and not from BASE (a pull request).
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with = "since_commit")]
+    pub range: Option<String>,
+    /// Same as `--range BASE..HEAD`.
+    #[arg(long, value_name = "BASE")]
+    pub since_commit: Option<String>,
+    /// Scan a shallow clone's partial history instead of failing; the report says coverage is
+    /// incomplete.
+    #[arg(long)]
+    pub allow_shallow: bool,
+    /// Skip blobs larger than SIZE (suffixes K, M, G; binary units).
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Scan blobs that look binary (a NUL byte in the first 8 KiB) instead of skipping them.
+    #[arg(long)]
+    pub include_binary: bool,
+    /// Shared scan flags.
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 /// Format of `rules list`.

@@ -277,11 +277,32 @@ impl Pipeline {
             bytes.len().min(place.report_before).saturating_sub(place.report_from) as u64,
             Relaxed,
         );
+        self.scan_counted(bytes, origin, place, true)
+    }
+
+    /// Whether any rule matches `bytes`; reports nothing but counts the input as scanned. For
+    /// sources that learn where an input comes from only after reading everything (git history):
+    /// they keep the inputs with matches and report them with [`Pipeline::rescan`] once the origin
+    /// is known.
+    pub fn has_matches(&self, bytes: &[u8]) -> bool {
+        self.stats.files_scanned.fetch_add(1, Relaxed);
+        self.stats.bytes_scanned.fetch_add(bytes.len() as u64, Relaxed);
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
         let Worker { scratch, matches, .. } = &mut *worker;
         matches.clear();
         self.scanner.scan(bytes, scratch, matches);
+        self.count_suppressed(scratch);
+        !matches.is_empty()
+    }
+
+    /// Reports the findings of an input already counted by [`Pipeline::has_matches`], at one of
+    /// its origins (call once per origin); counts nothing again.
+    pub fn rescan(&self, bytes: &[u8], origin: &dyn Fn() -> Origin, place: Placement<'_>) -> usize {
+        self.scan_counted(bytes, origin, place, false)
+    }
+
+    fn count_suppressed(&self, scratch: &mut Scratch) {
         let s = scratch.take_suppressed();
         for (n, c) in [
             (s.placeholder, &self.stats.placeholders),
@@ -291,6 +312,19 @@ impl Pipeline {
             if n > 0 {
                 c.fetch_add(n, Relaxed);
             }
+        }
+    }
+
+    fn scan_counted(&self, bytes: &[u8], origin: &dyn Fn() -> Origin, place: Placement<'_>, count: bool) -> usize {
+        let cell = self.workers.get_or_default();
+        let mut worker = cell.borrow_mut();
+        let Worker { scratch, matches, .. } = &mut *worker;
+        matches.clear();
+        self.scanner.scan(bytes, scratch, matches);
+        if count {
+            self.count_suppressed(scratch);
+        } else {
+            scratch.take_suppressed();
         }
         matches.retain(|m| m.start >= place.report_from && m.start < place.report_before);
         if matches.is_empty() {

@@ -3,6 +3,7 @@
 //! reports.
 
 pub mod fs;
+pub mod git;
 pub mod stdin;
 
 /// How many leading bytes are inspected to decide that an input is binary.

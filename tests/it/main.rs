@@ -7,6 +7,7 @@ mod baseline;
 mod config;
 mod dir;
 mod formats;
+mod git;
 mod hooks;
 mod precision;
 mod rules;

@@ -1,0 +1,419 @@
+//! `leakhound git`: full history (provenance, unique blobs, unreachable objects, corrupt packs,
+//! shallow clones), `--staged` and `--range`. Repositories are built with the `git` binary, with
+//! pinned dates and no global configuration, so commit ids repeat across runs.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::util::{github_pat, run_in, Run, Tree};
+
+/// A repository under construction.
+struct Repo {
+    tree: Tree,
+    commits: u32,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let r = Repo {
+            tree: Tree::new(),
+            commits: 0,
+        };
+        r.git(&["init", "-q", "-b", "main"]);
+        r
+    }
+
+    fn path(&self) -> &Path {
+        self.tree.path()
+    }
+
+    /// Runs git in the repository and returns its trimmed stdout.
+    fn git(&self, args: &[&str]) -> String {
+        git_in(self.path(), args, self.commits)
+    }
+
+    fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+        self.tree.write(rel, content);
+    }
+
+    /// Stages everything and commits; returns the commit id.
+    fn commit(&mut self, message: &str) -> String {
+        self.commits += 1;
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+/// Runs git in `dir` with pinned identity and dates (day `n` of January 2024).
+fn git_in(dir: &Path, args: &[&str], n: u32) -> String {
+    let date = format!("2024-01-{:02}T12:00:00Z", n.clamp(1, 28));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada Author")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Author")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn pats(r: &Run) -> Vec<Value> {
+    r.findings()
+        .into_iter()
+        .filter(|f| f["rule_id"] == "github-classic-pat")
+        .collect()
+}
+
+fn coverage(r: &Run) -> Value {
+    r.json()["scan"]["git"].clone()
+}
+
+#[test]
+fn a_secret_added_then_deleted_is_found_with_its_commit_and_not_in_head() {
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("initial");
+    let tok = github_pat(101);
+    repo.write("config.env", format!("A=1\nTOKEN={tok}\n"));
+    let added = repo.commit("add config\n\nlonger body");
+    repo.write("config.env", "A=1\n");
+    repo.commit("remove the token");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f["commit"], added.as_str());
+    assert_eq!(f["path"], "config.env");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(2), Some(7)));
+    assert_eq!(f["in_head"], false);
+    assert_eq!(f["author"], "Ada Author");
+    assert_eq!(f["email"], "ada@example.com");
+    assert_eq!(f["date"], "2024-01-02T12:00:00Z");
+    assert_eq!(f["summary"], "add config");
+    assert!(f.get("ref").is_none());
+    let blob = repo.git(&["rev-parse", &format!("{added}:config.env")]);
+    assert_eq!(f["blob"], blob.as_str());
+    let c = coverage(&r);
+    assert_eq!(c["complete"], true);
+    assert_eq!(c["commits"], 3);
+}
+
+#[test]
+fn a_secret_still_in_head_says_so() {
+    let mut repo = Repo::new();
+    repo.write("app/settings.py", format!("TOKEN = '{}'\n", github_pat(102)));
+    repo.commit("settings");
+    let r = repo.run(&["git", "-f", "json"]);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["in_head"], true);
+    assert_eq!(found[0]["path"], "app/settings.py");
+}
+
+#[test]
+fn the_same_blob_in_many_commits_and_paths_is_scanned_once() {
+    let mut repo = Repo::new();
+    let content = format!("token: {}\n", github_pat(103));
+    for i in 0..5 {
+        repo.write(&format!("copy{i}/secret.yml"), &content);
+        repo.write("counter.txt", format!("{i}\n"));
+        repo.commit(&format!("copy {i}"));
+    }
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let listed = repo.git(&["cat-file", "--batch-all-objects", "--batch-check=%(objecttype)"]);
+    let blobs = listed.lines().filter(|l| *l == "blob").count() as u64;
+    let c = coverage(&r);
+    // Five counter versions plus one secret blob, each scanned once.
+    assert_eq!(blobs, 6);
+    assert_eq!(c["blobs_scanned"].as_u64(), Some(blobs), "{c}");
+    assert_eq!(r.json()["scan"]["files_scanned"].as_u64(), Some(blobs));
+    let found = pats(&r);
+    let mut paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "copy0/secret.yml",
+            "copy1/secret.yml",
+            "copy2/secret.yml",
+            "copy3/secret.yml",
+            "copy4/secret.yml"
+        ]
+    );
+    assert!(found.iter().all(|f| f["blob"] == found[0]["blob"]));
+}
+
+#[test]
+fn a_secret_only_on_an_unmerged_branch_names_the_branch() {
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("initial");
+    repo.git(&["checkout", "-q", "-b", "feature/x"]);
+    repo.write("deploy.sh", format!("export GH={}\n", github_pat(104)));
+    let c = repo.commit("wip deploy");
+    repo.git(&["checkout", "-q", "main"]);
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{}", r.stdout);
+    assert_eq!(found[0]["commit"], c.as_str());
+    assert_eq!(found[0]["ref"], "refs/heads/feature/x");
+    assert_eq!(found[0]["in_head"], false);
+}
+
+#[test]
+fn a_dangling_blob_is_reported_without_a_commit() {
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("initial");
+    let loose = repo.tree.write("outside.txt", format!("key={}\n", github_pat(105)));
+    let id = repo.git(&["hash-object", "-w", loose.to_str().unwrap()]);
+    std::fs::remove_file(&loose).unwrap();
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{}", r.stdout);
+    assert_eq!(found[0]["blob"], id.as_str());
+    assert_eq!(found[0]["commit"], Value::Null);
+    // Packed too: the dangling blob is still read after a repack.
+    repo.git(&["repack", "-adq", "--keep-unreachable"]);
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(pats(&r).len(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn staged_scans_the_index_not_the_working_file() {
+    let mut repo = Repo::new();
+    repo.write("a.txt", "one\n");
+    repo.commit("initial");
+    let tok = github_pat(106);
+    repo.write("a.txt", format!("one\nkey={tok}\n"));
+    repo.git(&["add", "a.txt"]);
+    repo.write("a.txt", "one\n");
+    let r = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["path"], "a.txt");
+    assert_eq!(found[0]["line"], 2);
+    assert_eq!(found[0]["commit"], Value::Null);
+
+    // The other way round: the secret is only in the working file.
+    repo.git(&["reset", "-q"]);
+    repo.write("b.txt", format!("key={}\n", github_pat(107)));
+    let r = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn staged_reports_only_added_lines() {
+    let mut repo = Repo::new();
+    repo.write("old.txt", format!("key={}\n", github_pat(108)));
+    repo.commit("old secret");
+    repo.write("old.txt", format!("key={}\nmore=1\n", github_pat(108)));
+    repo.git(&["add", "-A"]);
+    let r = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn staged_works_before_the_first_commit() {
+    let repo = Repo::new();
+    repo.write("first.txt", format!("key={}\n", github_pat(109)));
+    repo.git(&["add", "first.txt"]);
+    let r = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(pats(&r).len(), 1);
+}
+
+#[test]
+fn a_range_reports_added_lines_of_its_commits_and_handles_merges() {
+    let mut repo = Repo::new();
+    let old = github_pat(110);
+    repo.write("base.txt", format!("key={old}\n"));
+    let base = repo.commit("base with an old secret");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let topic_tok = github_pat(111);
+    repo.write("topic.txt", format!("t={topic_tok}\n"));
+    let topic = repo.commit("topic secret");
+    repo.git(&["checkout", "-q", "main"]);
+    let main_tok = github_pat(112);
+    repo.write("base.txt", format!("key={old}\nnew={main_tok}\n"));
+    let main = repo.commit("main secret next to the old one");
+    repo.commits += 1;
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge topic", "topic"]);
+    let r = repo.run(&["git", "--range", &format!("{base}..HEAD"), "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    let mut seen: Vec<(String, String, u64)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["commit"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            ("base.txt".to_string(), main.clone(), 2),
+            ("topic.txt".to_string(), topic.clone(), 1)
+        ],
+        "the old secret and the merge commit report nothing"
+    );
+    assert_eq!(coverage(&r)["commits"], 3);
+    let r = repo.run(&["git", "--since-commit", &main, "-f", "json"]);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{}", r.stdout);
+    assert_eq!(found[0]["path"], "topic.txt");
+}
+
+#[test]
+fn a_conflict_resolution_in_a_merge_is_scanned() {
+    let mut repo = Repo::new();
+    repo.write("f.txt", "a\n");
+    let base = repo.commit("base");
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    repo.write("f.txt", "b\n");
+    repo.commit("other");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("f.txt", "c\n");
+    repo.commit("main");
+    repo.commits += 1;
+    let out = Command::new("git")
+        .args(["merge", "-q", "other"])
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "expected a conflict");
+    repo.write("f.txt", format!("resolved={}\n", github_pat(113)));
+    let merge = repo.commit("merge with resolution");
+    let r = repo.run(&["git", "--range", &format!("{base}..HEAD"), "-f", "json"]);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{}", r.stdout);
+    assert_eq!(found[0]["commit"], merge.as_str());
+}
+
+#[test]
+fn a_shallow_clone_fails_unless_allowed_and_a_missing_base_says_how_to_fix_it() {
+    let mut repo = Repo::new();
+    repo.write("a.txt", format!("key={}\n", github_pat(114)));
+    let first = repo.commit("first");
+    repo.write("a.txt", "gone\n");
+    repo.commit("second");
+    let clones = Tree::new();
+    let url = format!("file://{}", repo.path().display());
+    git_in(clones.path(), &["clone", "-q", "--depth", "1", &url, "shallow"], 1);
+    let shallow = clones.path().join("shallow");
+    let r = run_in(&shallow, &["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("shallow"), "{}", r.stderr);
+    assert!(r.stderr.contains("--allow-shallow"), "{}", r.stderr);
+    let r = run_in(&shallow, &["git", ".", "-f", "json", "--allow-shallow"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(coverage(&r)["complete"], false);
+    assert_eq!(coverage(&r)["shallow"], true);
+    let r = run_in(&shallow, &["git", "--range", &format!("{first}..HEAD")]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("fetch-depth: 0"), "{}", r.stderr);
+}
+
+#[test]
+fn a_corrupt_pack_is_reported_and_the_rest_is_still_scanned() {
+    let mut repo = Repo::new();
+    for i in 0..20 {
+        repo.write(
+            &format!("f{i}.txt"),
+            format!("file {i}\n{}\n", "filler line ".repeat(50 + i)),
+        );
+    }
+    repo.commit("many files");
+    repo.git(&["repack", "-adq"]);
+    repo.git(&["prune-packed"]);
+    repo.write("loose.txt", format!("key={}\n", github_pat(115)));
+    repo.commit("secret, loose");
+    let pack_dir = repo.path().join(".git/objects/pack");
+    let pack = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let len = bytes.len();
+    bytes.truncate(len * 2 / 3);
+    std::fs::set_permissions(
+        &pack,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::write(&pack, bytes).unwrap();
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.to_lowercase().contains("pack"), "{}", r.stderr);
+    assert_eq!(pats(&r).len(), 1, "the loose secret is still found: {}", r.stdout);
+    assert_eq!(coverage(&r)["complete"], false);
+}
+
+#[test]
+fn a_bare_repository_and_a_linked_worktree_are_scanned() {
+    let mut repo = Repo::new();
+    repo.write("a.txt", format!("key={}\n", github_pat(116)));
+    repo.commit("secret");
+    let other = Tree::new();
+    let bare = other.path().join("bare.git");
+    git_in(
+        other.path(),
+        &["clone", "-q", "--bare", repo.path().to_str().unwrap(), "bare.git"],
+        1,
+    );
+    let r = run_in(&bare, &["git", ".", "-f", "json"]);
+    assert_eq!(pats(&r).len(), 1, "{}", r.stderr);
+    let wt = other.path().join("wt");
+    repo.git(&["worktree", "add", "-q", wt.to_str().unwrap()]);
+    let r = run_in(&wt, &["git", ".", "-f", "json"]);
+    assert_eq!(pats(&r).len(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn not_a_repository_is_a_clear_error() {
+    let t = Tree::new();
+    t.write("x.txt", "nothing\n");
+    let r = t.run(&["git", "."]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not in a git repository"), "{}", r.stderr);
+}
+
+#[test]
+fn coverage_is_in_the_sarif_invocation() {
+    let mut repo = Repo::new();
+    repo.write("a.txt", "clean\n");
+    repo.commit("clean");
+    let r = repo.run(&["git", ".", "-f", "sarif"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let props = &doc["runs"][0]["invocations"][0]["properties"];
+    assert_eq!(props["git"]["blobs_scanned"], 1);
+    assert_eq!(props["git"]["complete"], true);
+}
