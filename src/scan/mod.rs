@@ -8,6 +8,7 @@
 pub mod checksum;
 mod entropy;
 mod filters;
+pub mod pending;
 
 use std::sync::Arc;
 

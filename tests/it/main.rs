@@ -9,6 +9,7 @@ mod dir;
 mod formats;
 mod hooks;
 mod precision;
+mod redact;
 mod rules;
 mod stdin;
 mod triage;
