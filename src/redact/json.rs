@@ -5,7 +5,7 @@
 
 use serde::de::IgnoredAny;
 
-use crate::scan::{Match, Scanner, Scratch};
+use crate::scan::{line_has_allow_comment, Match, Scanner, Scratch};
 
 /// One secret to mask: the rule, the secret bytes, and the byte offset in the line to report.
 pub(crate) type MaskFn<'a> = dyn FnMut(usize, &[u8], usize) -> String + 'a;
@@ -25,8 +25,10 @@ pub(crate) fn redact_line(
     scratch: &mut Scratch,
     mask: &mut MaskFn<'_>,
 ) -> Option<Vec<u8>> {
-    let has_escape = memchr::memchr(b'\\', line).is_some();
-    if raw.is_empty() && !has_escape {
+    // The scanner already dropped raw matches on a line with an allow comment; decoded strings
+    // of that line are allowed too.
+    let decode = memchr::memchr(b'\\', line).is_some() && !line_has_allow_comment(line, 0);
+    if raw.is_empty() && !decode {
         return Some(line.to_vec());
     }
     if serde_json::from_slice::<IgnoredAny>(line).is_err() {
@@ -47,7 +49,7 @@ pub(crate) fn redact_line(
     let mut decoded_found = Vec::new();
     for (i, &(a, b, escaped)) in lits.iter().enumerate() {
         decoded_found.clear();
-        let decoded = if escaped {
+        let decoded = if escaped && decode {
             serde_json::from_slice::<String>(&line[a..b]).ok()
         } else {
             None

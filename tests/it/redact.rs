@@ -249,6 +249,10 @@ fn json_lines_stay_valid_json_with_secrets_masked_in_strings() {
         format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{}"}}"#, alnum(62, 40)),
         format!("not json: {token}"),
         r#"{"clean":"line","with":["no",{"secret":false}]}"#.to_string(),
+        format!(
+            r#"{{"note":"\u0067{}","why":"test fixture, leakhound:allow"}}"#,
+            &github_pat(12)[1..]
+        ),
     ];
     let input = lines.join("\n") + "\n";
     let (code, out, err) = redact(&t, &["--json-lines", "-q"], input.as_bytes());
@@ -291,6 +295,7 @@ fn json_lines_stay_valid_json_with_secrets_masked_in_strings() {
         got[4]
     );
     assert_eq!(got[5], lines[5]);
+    assert_eq!(got[6], lines[6], "a line with an allow comment passes unchanged");
 }
 
 #[test]
