@@ -118,6 +118,17 @@ pub(crate) fn redact_line(
 /// breaks (so that a masked multi-line secret keeps the line count).
 pub(crate) fn splice(hay: &[u8], matches: &[Match], mask: &mut dyn FnMut(&Match, &[u8]) -> String) -> Vec<u8> {
     let mut out = Vec::with_capacity(hay.len() + 64);
+    splice_into(&mut out, hay, matches, mask);
+    out
+}
+
+/// Like [`splice`], appending to `out`.
+pub(crate) fn splice_into(
+    out: &mut Vec<u8>,
+    hay: &[u8],
+    matches: &[Match],
+    mask: &mut dyn FnMut(&Match, &[u8]) -> String,
+) {
     let mut prev = 0;
     for m in matches {
         if m.end <= prev {
@@ -131,7 +142,6 @@ pub(crate) fn splice(hay: &[u8], matches: &[Match], mask: &mut dyn FnMut(&Match,
         prev = m.end;
     }
     out.extend_from_slice(&hay[prev..]);
-    out
 }
 
 /// The string literals of a valid JSON text: (offset of the opening quote, offset past the

@@ -202,11 +202,12 @@ impl Redactor<'_> {
         let hay = std::mem::take(&mut self.buf);
         let mut lines = LineCounter::new();
         if !self.opts.json_lines {
-            let masked = json::splice(&hay[..cut], &matches[..n], &mut |m, secret| {
+            let mut out = std::mem::take(&mut self.out);
+            json::splice_into(&mut out, &hay[..cut], &matches[..n], &mut |m, secret| {
                 let (line, column) = lines.locate(&hay, m.start);
                 self.mask(m.rule, secret, self.span(&hay, line, column, m.end))
             });
-            self.out.extend_from_slice(&masked);
+            self.out = out;
         } else {
             self.emit_json_lines(&hay[..cut], &matches[..n], eof);
         }
