@@ -22,6 +22,7 @@ pub(crate) fn redact_line(
     line: &[u8],
     raw: &[Match],
     scanner: &Scanner,
+    applies: &[bool],
     scratch: &mut Scratch,
     mask: &mut MaskFn<'_>,
 ) -> Option<Vec<u8>> {
@@ -56,6 +57,7 @@ pub(crate) fn redact_line(
         };
         if let Some(d) = &decoded {
             scanner.scan(d.as_bytes(), scratch, &mut decoded_found);
+            decoded_found.retain(|m| applies[m.rule]);
         }
         let mine = &per_lit[i];
         if decoded_found.is_empty() && mine.is_empty() {

@@ -57,6 +57,9 @@ struct Redactor<'a> {
     pipeline: &'a Pipeline,
     opts: &'a Options,
     pending: Pending,
+    /// Per rule: whether it applies to this stream (a rule restricted to some paths applies only
+    /// when the label matches, as in `leakhound stdin`).
+    applies: Vec<bool>,
     scratch: Scratch,
     matches: Vec<Match>,
     /// Bytes read but not yet written.
@@ -83,10 +86,18 @@ pub fn filter(
     output: &mut dyn Write,
 ) -> std::io::Result<Totals> {
     let pending = Pending::new(pipeline.scanner().rules().clone()).map_err(std::io::Error::other)?;
+    let applies = pipeline
+        .scanner()
+        .rules()
+        .rules
+        .iter()
+        .map(|rule| rule.path_regex().is_none_or(|re| re.is_match(opts.label.as_bytes())))
+        .collect();
     let mut r = Redactor {
         pipeline,
         opts,
         pending,
+        applies,
         scratch: Scratch::default(),
         matches: Vec::new(),
         buf: Vec::with_capacity(READ_SIZE),
@@ -155,6 +166,8 @@ impl Redactor<'_> {
         let hay = &self.buf[..scan_end];
         self.matches.clear();
         self.pipeline.scanner().scan(hay, &mut self.scratch, &mut self.matches);
+        let applies = &self.applies;
+        self.matches.retain(|m| applies[m.rule]);
         let s = self.scratch.take_suppressed();
         let stats = &self.pipeline.stats;
         for (n, c) in [
@@ -227,6 +240,14 @@ impl Redactor<'_> {
                 mi += 1;
             }
             let line_matches = &matches[first..mi];
+            let line = &hay[line_start..end];
+            if line_matches.is_empty() && (!json::is_candidate(line) || memchr::memchr(b'\\', line).is_none()) {
+                // Nothing to mask and no escaped string to decode: the line passes as is.
+                self.out.extend_from_slice(line);
+                line_no += u64::from(line.ends_with(b"\n"));
+                line_start = end;
+                continue;
+            }
             let body_end = if hay[..end].ends_with(b"\r\n") {
                 end - 2
             } else if hay[..end].ends_with(b"\n") {
@@ -251,20 +272,29 @@ impl Redactor<'_> {
                     self.line_base + line_no + 1,
                     if line_no == 0 { self.col_base } else { 0 },
                 );
-                let r = json::redact_line(body, &local, scanner, &mut scratch, &mut |rule, secret, at| {
-                    let column = utf16_len(&body[..at.min(body.len())]) + 1 + col_base;
-                    self.mask(
-                        rule,
-                        secret,
-                        Span {
-                            line,
-                            column,
-                            end_line: line,
-                            end_column: column + utf16_len(secret),
-                        },
-                    )
-                });
+                let applies = std::mem::take(&mut self.applies);
+                let r = json::redact_line(
+                    body,
+                    &local,
+                    scanner,
+                    &applies,
+                    &mut scratch,
+                    &mut |rule, secret, at| {
+                        let column = utf16_len(&body[..at.min(body.len())]) + 1 + col_base;
+                        self.mask(
+                            rule,
+                            secret,
+                            Span {
+                                line,
+                                column,
+                                end_line: line,
+                                end_column: column + utf16_len(secret),
+                            },
+                        )
+                    },
+                );
                 self.scratch = scratch;
+                self.applies = applies;
                 r
             } else {
                 None

@@ -130,7 +130,7 @@ impl Pending {
     fn alive_at_end(&mut self, r: usize, tail: &[u8]) -> bool {
         let slot = &mut self.dfas[r];
         if slot.is_none() {
-            *slot = Some(build(&self.rules.rules[r].spec.regex));
+            *slot = Some(self.rules.rules[r].spec.regex.as_deref().and_then(build));
         }
         let Some(Some((dfa, cache))) = slot.as_mut() else {
             return true;
