@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::baseline::{self, Baseline};
-use crate::cli::{Cli, Command, DirArgs, Format, GitArgs, StdinArgs};
+use crate::cli::{Cli, Command, DirArgs, Format, GitArgs, RedactArgs, StdinArgs};
 use crate::config::{Output, Settings};
 use crate::pipeline::Pipeline;
 use crate::progress::Progress;
@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Dir(args) => run_dir(args),
         Command::Stdin(args) => run_stdin(args),
         Command::Git(args) => run_git(args),
+        Command::Redact(args) => run_redact(args),
         Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
         Command::InstallHook(args) => crate::hooks::run_install(args),
         Command::PrePush(args) => crate::hooks::run_pre_push(args),
@@ -129,6 +130,65 @@ fn run_git(args: GitArgs) -> Result<u8> {
         );
         Ok(m)
     })
+}
+
+fn run_redact(args: RedactArgs) -> Result<u8> {
+    let settings = Settings::load(args.config.as_deref(), Some(Path::new(".")))?;
+    let opts = crate::redact::Options {
+        mask: crate::redact::Mask::parse(&args.mask)?,
+        json_lines: args.json_lines,
+        label: args.label.clone(),
+    };
+    let report: Box<dyn Write + Send> = match &args.report {
+        Some(path) => Box::new(std::io::BufWriter::new(create_private(path)?)),
+        None => Box::new(std::io::sink()),
+    };
+    let scanner = Scanner::new(settings.rules.clone(), settings.secret_allow.clone())?;
+    let pipeline = Pipeline::new(scanner, true, None, args.quiet).stream_to(report, false);
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let result = crate::redact::filter(&pipeline, &opts, &mut stdin.lock(), &mut stdout.lock());
+    let totals = match result {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        Err(e) => {
+            pipeline.error(format!("{}: {e}", args.label));
+            crate::redact::Totals::default()
+        }
+    };
+    let (_, stats, _) = pipeline.finish();
+    if !args.quiet {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "leakhound: redact: {} secret{} masked in {} bytes ({} lines){}",
+            totals.masked,
+            if totals.masked == 1 { "" } else { "s" },
+            totals.bytes,
+            totals.lines,
+            if totals.masked > 0 {
+                "; revoke each key with its runbook (`leakhound rules show RULE_ID`)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(if stats.errors.load(Relaxed) > 0 {
+        2
+    } else if stats.findings.load(Relaxed) > 0 {
+        args.exit_code.unwrap_or(0)
+    } else {
+        0
+    })
+}
+
+/// Creates (or truncates) a file readable only by its owner.
+fn create_private(path: &Path) -> Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
+        .with_context(|| format!("cannot create {}", path.display()))
 }
 
 /// Runs `body` (which feeds a source into the pipeline) and reports. Shared by every scan

@@ -25,6 +25,9 @@ pub enum Command {
     /// Scan git history: every blob once (all packs and loose objects, reachable or not), each
     /// finding with the commit that introduced it; or only what is new (--staged, --range).
     Git(GitArgs),
+    /// Copy standard input to standard output with every detected secret masked, line by line as
+    /// it arrives (for agent transcripts and CI logs).
+    Redact(RedactArgs),
     /// List, show and check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -214,6 +217,33 @@ pub struct GitArgs {
     /// Shared scan flags.
     #[command(flatten)]
     pub scan: ScanArgs,
+}
+
+/// `leakhound redact`.
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Text written in place of each secret. Placeholders: {rule}, {provider}, {name},
+    /// {severity}, {redacted} (the core's redacted form), {fingerprint}; `{{` and `}}` are braces.
+    #[arg(long, value_name = "FORMAT", default_value = "[REDACTED:{rule}:{redacted}]")]
+    pub mask: String,
+    /// Lines that are JSON documents get secrets masked inside their strings and stay valid JSON.
+    #[arg(long)]
+    pub json_lines: bool,
+    /// Also write each masked finding (redacted, with its runbook) to FILE as JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Exit with status N when at least one secret was masked [default: exit 0].
+    #[arg(long, value_name = "N")]
+    pub exit_code: Option<u8>,
+    /// Configuration file [default: .leakhound.toml in the current directory, if present].
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Path given to findings in the report.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    pub label: String,
+    /// Print no summary on stderr (errors are still printed).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 }
 
 /// Format of `rules list`.

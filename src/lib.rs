@@ -10,6 +10,7 @@ pub mod hooks;
 pub mod messages;
 pub mod pipeline;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -8,6 +8,7 @@
 pub mod checksum;
 mod entropy;
 mod filters;
+pub mod pending;
 
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use memchr::{memchr, memrchr};
 use crate::rules::RuleSet;
 
 pub use entropy::shannon_entropy;
-pub use filters::{is_placeholder, SecretAllow};
+pub use filters::{is_placeholder, line_has_allow_comment, SecretAllow};
 
 /// Bytes before a keyword hit that a rule's regex may start at.
 pub const WINDOW_BEFORE: usize = 256;

@@ -10,6 +10,7 @@ mod formats;
 mod git;
 mod hooks;
 mod precision;
+mod redact;
 mod rules;
 mod stdin;
 mod triage;
