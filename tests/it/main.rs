@@ -3,11 +3,13 @@
 
 mod util;
 
+mod archive;
 mod baseline;
 mod config;
 mod dir;
 mod formats;
 mod hooks;
+mod image;
 mod precision;
 mod rules;
 mod stdin;
