@@ -82,6 +82,7 @@ fn run_image(args: ImageArgs) -> Result<u8> {
         limits: source::image::ImageLimits {
             max_file_bytes: args.max_file_size,
             archives: archive_limits(args.archives.archive_depth, args.max_file_size),
+            skip_binary: !args.include_binary,
             ..source::image::ImageLimits::default()
         },
         include_binary: args.include_binary,

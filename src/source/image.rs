@@ -42,6 +42,9 @@ pub struct ImageLimits {
     pub max_json_bytes: u64,
     /// Limits for archives found inside layers (`depth` 0 turns them off).
     pub archives: archive::Limits,
+    /// Skip files that look binary (a NUL byte in the first 8 KiB) while reading the layer, before
+    /// they are copied or hashed; archives are still opened.
+    pub skip_binary: bool,
 }
 
 impl Default for ImageLimits {
@@ -52,6 +55,7 @@ impl Default for ImageLimits {
             max_layer_ratio: 1000,
             max_json_bytes: 16 << 20,
             archives: archive::Limits::default(),
+            skip_binary: false,
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct ImageCoverage {
     pub duplicates: u64,
     /// Files larger than [`ImageLimits::max_file_bytes`], not scanned.
     pub skipped_large: u64,
+    /// Files skipped as binary ([`ImageLimits::skip_binary`]).
+    pub skipped_binary: u64,
     /// Symbolic and hard links (not followed: their targets are scanned where they are).
     pub links: u64,
     /// Whiteout entries (deletions) seen.
@@ -221,6 +227,7 @@ pub fn scan_image<H>(
             });
             cov.layers += 1;
             cov.skipped_large += report.skipped_large;
+            cov.skipped_binary += report.skipped_binary;
             cov.links += report.links;
             cov.whiteouts += report.whiteout_entries;
             if let Some(e) = &report.error {
@@ -858,6 +865,7 @@ struct LayerReport {
     opaque: HashSet<String>,
     whiteout_entries: u64,
     skipped_large: u64,
+    skipped_binary: u64,
     links: u64,
     archives: ArchiveOutcome,
     error: Option<String>,
@@ -975,12 +983,23 @@ fn read_entries<R: Read>(
         }
         // The header may claim anything: allocate by what actually arrives.
         let mut data = Vec::with_capacity(size.min(8 << 20) as usize);
+        let head_len = (crate::source::BINARY_SNIFF as u64).min(limits.max_file_bytes);
         (&mut entry)
-            .take(limits.max_file_bytes)
+            .take(head_len)
+            .read_to_end(&mut data)
+            .with_context(|| format!("truncated file {raw}"))?;
+        let is_archive = limits.archives.depth > 0 && archive::sniff(&data).is_archive();
+        if limits.skip_binary && !is_archive && crate::source::looks_binary(&data) {
+            // Most of an image is executables and libraries: never copied, hashed or sent.
+            report.skipped_binary += 1;
+            continue;
+        }
+        (&mut entry)
+            .take(limits.max_file_bytes - data.len() as u64)
             .read_to_end(&mut data)
             .with_context(|| format!("truncated file {raw}"))?;
         let layer_path_len = raw.len();
-        if limits.archives.depth > 0 && archive::sniff(&data).is_archive() {
+        if is_archive {
             let out = archive::walk(&raw, &data, &limits.archives, &mut |p, d| {
                 batch.push(Item {
                     path: p.to_string(),
@@ -1147,6 +1166,7 @@ pub fn scan_images(
         totals.bytes += cov.bytes;
         totals.duplicates += cov.duplicates;
         totals.skipped_large += cov.skipped_large;
+        totals.skipped_binary += cov.skipped_binary;
         totals.links += cov.links;
         totals.whiteouts += cov.whiteouts;
         totals.attestations += cov.attestations;
@@ -1154,6 +1174,9 @@ pub fn scan_images(
     }
     for _ in 0..totals.skipped_large {
         pipeline.stats.skip(SkipReason::TooLarge);
+    }
+    for _ in 0..totals.skipped_binary {
+        pipeline.stats.skip(SkipReason::Binary);
     }
     let mut m = serde_json::Map::new();
     m.insert("images".into(), Value::from(images));
@@ -1578,6 +1601,41 @@ mod tests {
         let (seen, _, cov) = run(root);
         has(&seen, "j:1", Some(0), "lib/app.jar!/config/app.properties", None);
         assert_eq!(cov.archives.archives, 1);
+    }
+
+    #[test]
+    fn binary_files_are_skipped_while_reading_but_archives_are_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        w.start_file("a.properties", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(secret("jar").as_bytes()).unwrap();
+        let jar = w.finish().unwrap().into_inner();
+        let mut elf = b"\x7fELF\0\0".to_vec();
+        elf.extend_from_slice(secret("bin").as_bytes());
+        let layer = tar_of(&[("lib/app.jar", jar), ("bin/tool", elf)]);
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("l")).unwrap();
+        std::fs::write(root.join("l/layer.tar"), &layer).unwrap();
+        std::fs::write(
+            root.join("manifest.json"),
+            br#"[{"RepoTags":["b:1"],"Layers":["l/layer.tar"]}]"#,
+        )
+        .unwrap();
+        let limits = ImageLimits {
+            skip_binary: true,
+            ..ImageLimits::default()
+        };
+        let mut paths = Vec::new();
+        let cov = scan_image(
+            root,
+            &limits,
+            &mut |_, d| memfind(d, b"SECRET-").then_some(()),
+            &mut |c, ()| paths.push(c.path.to_string()),
+        )
+        .unwrap();
+        assert_eq!(paths, ["lib/app.jar!/a.properties"]);
+        assert_eq!(cov.skipped_binary, 1);
     }
 
     #[test]
