@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::baseline::{self, Baseline};
-use crate::cli::{Cli, Command, DirArgs, Format, GitArgs, RedactArgs, StdinArgs};
+use crate::cli::{Cli, Command, DirArgs, Format, GitArgs, ImageArgs, RedactArgs, StdinArgs};
 use crate::config::{Output, Settings};
 use crate::pipeline::Pipeline;
 use crate::progress::Progress;
@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Stdin(args) => run_stdin(args),
         Command::Git(args) => run_git(args),
         Command::Redact(args) => run_redact(args),
+        Command::Image(args) => run_image(args),
         Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
         Command::InstallHook(args) => crate::hooks::run_install(args),
         Command::PrePush(args) => crate::hooks::run_pre_push(args),
@@ -56,6 +57,7 @@ fn run_dir(args: DirArgs) -> Result<u8> {
             .and_then(source::fs::file_id)
             .into_iter()
             .collect(),
+        archives: archive_limits(args.archives.archive_depth, args.max_file_size),
     };
     scan_with(&out, &settings, "dir", roots, |p| source::fs::scan_paths(&walk, p))
 }
@@ -64,8 +66,12 @@ fn run_stdin(args: StdinArgs) -> Result<u8> {
     let out = Output::from_args(&args.scan)?;
     let settings = Settings::load(args.scan.config.as_deref(), Some(Path::new(".")))?;
     let label = args.label.clone();
+    let archives = archive_limits(
+        args.archives.archive_depth,
+        source::archive::Limits::default().max_member_bytes,
+    );
     scan_with(&out, &settings, "stdin", vec![label.clone()], |p| {
-        source::stdin::scan_stdin(p, &label);
+        source::stdin::scan_stdin(p, &label, &archives);
         Ok(())
     })
 }
@@ -189,6 +195,34 @@ fn create_private(path: &Path) -> Result<std::fs::File> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
     o.open(path)
         .with_context(|| format!("cannot create {}", path.display()))
+}
+
+fn run_image(args: ImageArgs) -> Result<u8> {
+    let out = Output::from_args(&args.scan)?;
+    let settings = Settings::load(args.scan.config.as_deref(), Some(Path::new(".")))?;
+    let roots: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    let opts = source::image::ImageScanOptions {
+        limits: source::image::ImageLimits {
+            max_file_bytes: args.max_file_size,
+            archives: archive_limits(args.archives.archive_depth, args.max_file_size),
+            skip_binary: !args.include_binary,
+            ..source::image::ImageLimits::default()
+        },
+        include_binary: args.include_binary,
+        allow_paths: settings.path_allow.clone(),
+    };
+    scan_with_extra(&out, &settings, "image", roots, |p| {
+        Ok(source::image::scan_images(&args.paths, &opts, p))
+    })
+}
+
+/// Archive limits from the command line: its depth, members up to the file size limit.
+fn archive_limits(depth: u32, max_file_size: u64) -> source::archive::Limits {
+    source::archive::Limits {
+        depth,
+        max_member_bytes: max_file_size,
+        ..source::archive::Limits::default()
+    }
 }
 
 /// Runs `body` (which feeds a source into the pipeline) and reports. Shared by every scan

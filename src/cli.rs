@@ -28,6 +28,9 @@ pub enum Command {
     /// Copy standard input to standard output with every detected secret masked, line by line as
     /// it arrives (for agent transcripts and CI logs).
     Redact(RedactArgs),
+    /// Scan container images from files (no Docker engine or registry): every layer, files a later
+    /// layer deleted, and the image config (Env, Cmd, Labels, history).
+    Image(ImageArgs),
     /// List, show and check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -127,6 +130,40 @@ pub struct DirArgs {
     /// Scan files that look binary (a NUL byte in the first 8 KiB) instead of skipping them.
     #[arg(long)]
     pub include_binary: bool,
+    /// Archive flags.
+    #[command(flatten)]
+    pub archives: ArchiveArgs,
+    /// Shared scan flags.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// Flags for archives found in any input.
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// Open archives (zip, jar, war, ear, whl, apk, nupkg, tar, tar.gz, tgz, gz, zst; told from their
+    /// bytes) nested up to N levels deep; 0 scans archives as raw bytes. The default, 3, reaches a
+    /// file in a jar in a war in an ear.
+    #[arg(long, value_name = "N", default_value_t = crate::source::archive::DEFAULT_DEPTH)]
+    pub archive_depth: u32,
+}
+
+/// `leakhound image`.
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Image archives (`docker save`, `podman save`, `skopeo copy ... docker-archive:` or
+    /// `oci-archive:`; plain, gzip or zstd) or OCI image layout directories.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Skip files inside layers larger than SIZE (suffixes K, M, G; binary units).
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Scan files that look binary (a NUL byte in the first 8 KiB) instead of skipping them.
+    #[arg(long)]
+    pub include_binary: bool,
+    /// Archive flags.
+    #[command(flatten)]
+    pub archives: ArchiveArgs,
     /// Shared scan flags.
     #[command(flatten)]
     pub scan: ScanArgs,
@@ -138,6 +175,9 @@ pub struct StdinArgs {
     /// Path shown for findings.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub label: String,
+    /// Archive flags.
+    #[command(flatten)]
+    pub archives: ArchiveArgs,
     /// Shared scan flags.
     #[command(flatten)]
     pub scan: ScanArgs,

@@ -51,10 +51,12 @@ pub struct GitProvenance {
 pub struct ImageLocation {
     /// `name:tag` when known, else the manifest digest.
     pub image: String,
-    /// Layer digest (or `config` for the image configuration).
+    /// Layer digest (for a legacy `docker save`, its `rootfs.diff_ids` entry), or the config
+    /// digest for a `config:` path.
     pub layer: String,
-    /// 0-based position of the layer.
-    pub layer_index: usize,
+    /// 0-based position of the layer; absent for the image configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer_index: Option<usize>,
     /// Index of the layer whose whiteout deleted this file; the secret still ships in the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_in_layer: Option<usize>,

@@ -32,10 +32,12 @@ pub enum SkipReason {
     Allowlisted,
     /// Could not be read (also counted as an error).
     Unreadable,
+    /// An archive past a decompression limit (a zip bomb): skipped with a warning.
+    ArchiveLimit,
 }
 
 impl SkipReason {
-    const ALL: [SkipReason; 7] = [
+    const ALL: [SkipReason; 8] = [
         SkipReason::Binary,
         SkipReason::TooLarge,
         SkipReason::Symlink,
@@ -43,6 +45,7 @@ impl SkipReason {
         SkipReason::Excluded,
         SkipReason::Allowlisted,
         SkipReason::Unreadable,
+        SkipReason::ArchiveLimit,
     ];
 
     /// Name used in summaries.
@@ -55,6 +58,7 @@ impl SkipReason {
             SkipReason::Excluded => "excluded",
             SkipReason::Allowlisted => "allowlisted",
             SkipReason::Unreadable => "unreadable",
+            SkipReason::ArchiveLimit => "archive_limit",
         }
     }
 }
@@ -66,7 +70,7 @@ pub struct Stats {
     pub files_scanned: AtomicU64,
     /// Bytes scanned.
     pub bytes_scanned: AtomicU64,
-    skipped: [AtomicU64; 7],
+    skipped: [AtomicU64; 8],
     /// Findings dropped as placeholders or documented examples.
     pub placeholders: AtomicU64,
     /// Findings dropped by an inline allow comment.
@@ -271,13 +275,40 @@ impl Pipeline {
         self.scan_part(bytes, origin, Placement::whole())
     }
 
+    /// Scans one whole input held in memory and returns its findings instead of reporting them,
+    /// for sources that report one content at several places (identical files in image layers):
+    /// they hand each place's copy to [`Pipeline::push`].
+    pub fn collect_bytes(&self, bytes: &[u8], origin: &dyn Fn() -> Origin) -> Vec<Finding> {
+        self.stats.files_scanned.fetch_add(1, Relaxed);
+        let mut out = Vec::new();
+        self.scan_into(bytes, origin, Placement::whole(), &mut |f| out.push(f));
+        out
+    }
+
     /// Scans part of an input (a chunk of a stream, or lines to filter); does not count a file.
     pub fn scan_part(&self, bytes: &[u8], origin: &dyn Fn() -> Origin, place: Placement<'_>) -> usize {
+        let mut kept = 0;
+        self.scan_into(bytes, origin, place, &mut |f| {
+            if self.push(f) {
+                kept += 1;
+            }
+        });
+        kept
+    }
+
+    /// The scan behind [`Pipeline::scan_part`] and [`Pipeline::collect_bytes`]: findings go to `found`.
+    fn scan_into(
+        &self,
+        bytes: &[u8],
+        origin: &dyn Fn() -> Origin,
+        place: Placement<'_>,
+        found: &mut dyn FnMut(Finding),
+    ) {
         self.stats.bytes_scanned.fetch_add(
             bytes.len().min(place.report_before).saturating_sub(place.report_from) as u64,
             Relaxed,
         );
-        self.scan_counted(bytes, origin, place, true)
+        self.scan_counted(bytes, origin, place, true, found)
     }
 
     /// Whether any rule matches `bytes`; reports nothing but counts the input as scanned. For
@@ -299,7 +330,13 @@ impl Pipeline {
     /// Reports the findings of an input already counted by [`Pipeline::has_matches`], at one of
     /// its origins (call once per origin); counts nothing again.
     pub fn rescan(&self, bytes: &[u8], origin: &dyn Fn() -> Origin, place: Placement<'_>) -> usize {
-        self.scan_counted(bytes, origin, place, false)
+        let mut kept = 0;
+        self.scan_counted(bytes, origin, place, false, &mut |f| {
+            if self.push(f) {
+                kept += 1;
+            }
+        });
+        kept
     }
 
     fn count_suppressed(&self, scratch: &mut Scratch) {
@@ -315,7 +352,16 @@ impl Pipeline {
         }
     }
 
-    fn scan_counted(&self, bytes: &[u8], origin: &dyn Fn() -> Origin, place: Placement<'_>, count: bool) -> usize {
+    /// Matches `bytes` and hands each finding to `found`; `count` says whether suppressed
+    /// candidates are counted (not again on a rescan).
+    fn scan_counted(
+        &self,
+        bytes: &[u8],
+        origin: &dyn Fn() -> Origin,
+        place: Placement<'_>,
+        count: bool,
+        found: &mut dyn FnMut(Finding),
+    ) {
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
         let Worker { scratch, matches, .. } = &mut *worker;
@@ -328,11 +374,10 @@ impl Pipeline {
         }
         matches.retain(|m| m.start >= place.report_from && m.start < place.report_before);
         if matches.is_empty() {
-            return 0;
+            return;
         }
         let mut origin_value: Option<Origin> = None;
         let mut lines = LineCounter::new();
-        let mut kept = 0;
         let rules = self.scanner.rules();
         let mut partners = Vec::new();
         self.scanner.pair_up(matches, &mut partners);
@@ -386,11 +431,8 @@ impl Pipeline {
                     column,
                 });
             }
-            if self.push(finding) {
-                kept += 1;
-            }
+            found(finding);
         }
-        kept
     }
 
     /// Scans a stream in bounded chunks, overlapping so that no secret is lost at a boundary.

@@ -127,7 +127,10 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
                 }
             }
             if let Some(i) = &loc.image {
-                line.push_str(&format!(" — image {} layer {}", code(&i.image), i.layer_index));
+                match i.layer_index {
+                    Some(n) => line.push_str(&format!(" — image {} layer {n}", code(&i.image))),
+                    None => line.push_str(&format!(" — image {} config", code(&i.image))),
+                }
                 if let Some(d) = i.deleted_in_layer {
                     line.push_str(&format!(" (deleted in layer {d}, still ships)"));
                 }

@@ -170,7 +170,10 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
         }
     }
     if let Some(i) = &f.image {
-        where_.push_str(&format!(" It is in image {} layer {}.", i.image, i.layer_index));
+        match i.layer_index {
+            Some(n) => where_.push_str(&format!(" It is in image {} layer {n}.", i.image)),
+            None => where_.push_str(&format!(" It is in the configuration of image {}.", i.image)),
+        }
         if let Some(d) = i.deleted_in_layer {
             where_.push_str(&format!(" Layer {d} deletes it, but it still ships in the image."));
         }

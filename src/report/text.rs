@@ -117,13 +117,20 @@ fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
         }
     }
     if let Some(i) = &f.image {
-        writeln!(
-            out,
-            "          image {} layer {} ({})",
-            escape_line(&i.image),
-            i.layer_index,
-            escape_line(&i.layer)
-        )?;
+        match i.layer_index {
+            Some(n) => writeln!(
+                out,
+                "          image {} layer {n} ({})",
+                escape_line(&i.image),
+                escape_line(&i.layer)
+            )?,
+            None => writeln!(
+                out,
+                "          image {} config ({})",
+                escape_line(&i.image),
+                escape_line(&i.layer)
+            )?,
+        }
         if let Some(d) = i.deleted_in_layer {
             writeln!(
                 out,

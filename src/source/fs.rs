@@ -18,6 +18,7 @@ use ignore::{WalkBuilder, WalkState};
 use crate::finding::Origin;
 use crate::pipeline::{PathVerdict, Pipeline, SkipReason};
 use crate::rules::Severity;
+use crate::source::archive;
 
 /// Files larger than this are scanned as a chunked stream instead of read whole.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
@@ -44,6 +45,8 @@ pub struct WalkOptions {
     /// Files never scanned, by (device, inode): the configuration file in use, whose custom rules'
     /// examples would otherwise report themselves.
     pub skip_files: Vec<(u64, u64)>,
+    /// How archives found in the walk are opened (`depth` 0: scanned as raw bytes).
+    pub archives: crate::source::archive::Limits,
 }
 
 /// The (device, inode) identity of a file, for [`WalkOptions::skip_files`].
@@ -270,6 +273,14 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
         if let Err(e) = (&mut file).take(crate::source::BINARY_SNIFF as u64).read_to_end(buf) {
             return fail("read failed", e);
         }
+        if opts.archives.depth > 0 && archive::sniff(buf).is_archive() {
+            // Archives are opened in memory (zip needs random access); bounded by --max-file-size.
+            if let Err(e) = (&mut file).take(opts.max_file_size).read_to_end(buf) {
+                return fail("read failed", e);
+            }
+            let name = root.display(path);
+            return crate::source::scan_maybe_archive(pipeline, &name, buf, &opts.archives, opts.include_binary);
+        }
         if !opts.include_binary && crate::source::looks_binary(buf) {
             pipeline.stats.skip(SkipReason::Binary);
             return;
@@ -285,6 +296,10 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
     buf.clear();
     if let Err(e) = file.take(opts.max_file_size).read_to_end(buf) {
         return fail("read failed", e);
+    }
+    if opts.archives.depth > 0 && archive::sniff(buf).is_archive() {
+        let name = root.display(path);
+        return crate::source::scan_maybe_archive(pipeline, &name, buf, &opts.archives, opts.include_binary);
     }
     if !opts.include_binary && crate::source::looks_binary(buf) {
         pipeline.stats.skip(SkipReason::Binary);

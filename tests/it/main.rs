@@ -3,12 +3,14 @@
 
 mod util;
 
+mod archive;
 mod baseline;
 mod config;
 mod dir;
 mod formats;
 mod git;
 mod hooks;
+mod image;
 mod precision;
 mod redact;
 mod rules;

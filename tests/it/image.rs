@@ -1,0 +1,268 @@
+//! `leakhound image`: image archives built here with the tar crate and gzip/zstd encoders, in every
+//! layout (legacy `docker save`, Docker 25 OCI-in-tar, OCI layout directory, compressed outer tar):
+//! a key in a layer file, one deleted by a whiteout, one under an opaque directory, one in `Env`
+//! and one in `history` (issue #5).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::util::{github_pat, Tree};
+
+#[derive(Clone, Copy)]
+enum Comp {
+    Plain,
+    Gzip,
+    Zstd,
+}
+
+fn compress(c: Comp, data: &[u8]) -> Vec<u8> {
+    match c {
+        Comp::Plain => data.to_vec(),
+        Comp::Gzip => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        Comp::Zstd => zstd::stream::encode_all(data, 1).unwrap(),
+    }
+}
+
+fn tar_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        b.append_data(&mut h, name, &data[..]).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+fn hex(data: &[u8]) -> String {
+    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Keys planted in every image: (where, token).
+struct Keys {
+    kept: String,
+    whiteout: String,
+    opaque: String,
+    env: String,
+    history: String,
+}
+
+fn keys() -> Keys {
+    Keys {
+        kept: github_pat(501),
+        whiteout: github_pat(502),
+        opaque: github_pat(503),
+        env: github_pat(504),
+        history: github_pat(505),
+    }
+}
+
+fn layers(k: &Keys) -> Vec<Vec<u8>> {
+    vec![
+        tar_of(&[
+            ("app/.env", format!("GITHUB_TOKEN={}\n", k.whiteout).into_bytes()),
+            ("etc/creds/token.txt", format!("token: {}\n", k.opaque).into_bytes()),
+            ("opt/app/config.yml", format!("github: {}\n", k.kept).into_bytes()),
+            ("bin/tool", b"\x7fELF\0\0binary".to_vec()),
+        ]),
+        tar_of(&[
+            ("app/.wh..env", Vec::new()),
+            ("etc/creds/.wh..wh..opq", Vec::new()),
+            ("etc/creds/readme", b"rotated".to_vec()),
+        ]),
+    ]
+}
+
+fn config(k: &Keys, diff_ids: &[String]) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "architecture": "amd64", "os": "linux",
+        "config": {"Env": ["PATH=/usr/bin", format!("GH_TOKEN={}", k.env)], "Cmd": ["/bin/app"]},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+        "history": [
+            {"created_by": "ADD rootfs.tar /"},
+            {"created_by": format!("RUN git clone https://x:{}@github.com/o/r", k.history)},
+        ]
+    }))
+    .unwrap()
+}
+
+/// Legacy `docker save` (Docker 24 and older): `<id>/layer.tar`, `<hex>.json`, `manifest.json`.
+fn legacy(k: &Keys) -> Vec<u8> {
+    let layers = layers(k);
+    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", hex(l))).collect();
+    let cfg = config(k, &diff_ids);
+    let cfg_name = format!("{}.json", hex(&cfg));
+    let mut files = vec![(cfg_name.clone(), cfg)];
+    let mut paths = Vec::new();
+    for (i, l) in layers.into_iter().enumerate() {
+        paths.push(format!("{i:064}/layer.tar"));
+        files.push((paths[i].clone(), l));
+    }
+    let manifest = json!([{"Config": cfg_name, "RepoTags": ["shop/api:1.0"], "Layers": paths}]);
+    files.push(("manifest.json".into(), serde_json::to_vec(&manifest).unwrap()));
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    tar_of(&refs)
+}
+
+/// OCI layout files (Docker 25+ adds `manifest.json`): one image, an attestation manifest beside it.
+fn oci(k: &Keys, comp: Comp, docker: bool) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![("oci-layout".to_string(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec())];
+    let mut blob = |data: Vec<u8>| -> String {
+        let h = hex(&data);
+        files.push((format!("blobs/sha256/{h}"), data));
+        format!("sha256:{h}")
+    };
+    let layers = layers(k);
+    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", hex(l))).collect();
+    let cfg = blob(config(k, &diff_ids));
+    let descs: Vec<Value> = layers
+        .iter()
+        .map(|l| json!({"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": blob(compress(comp, l)), "size": 1}))
+        .collect();
+    let manifest = json!({"schemaVersion": 2, "config": {"digest": cfg, "size": 1}, "layers": descs});
+    let m = blob(serde_json::to_vec(&manifest).unwrap());
+    let att = blob(br#"{"schemaVersion":2,"layers":[]}"#.to_vec());
+    let index = json!({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": m, "size": 1,
+         "annotations": {"io.containerd.image.name": "docker.io/shop/api:1.0"}},
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": att, "size": 1,
+         "annotations": {"vnd.docker.reference.type": "attestation-manifest"}}]});
+    let layer_paths: Vec<String> = descs
+        .iter()
+        .map(|d| format!("blobs/sha256/{}", &d["digest"].as_str().unwrap()[7..]))
+        .collect();
+    files.push(("index.json".into(), serde_json::to_vec(&index).unwrap()));
+    if docker {
+        let dm = json!([{"Config": format!("blobs/sha256/{}", &cfg[7..]), "RepoTags": ["shop/api:1.0"], "Layers": layer_paths}]);
+        files.push(("manifest.json".into(), serde_json::to_vec(&dm).unwrap()));
+    }
+    files
+}
+
+fn oci_tar(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    tar_of(&refs)
+}
+
+fn oci_dir(t: &Tree, name: &str, files: &[(String, Vec<u8>)]) -> PathBuf {
+    for (k, d) in files {
+        t.write(&format!("{name}/{k}"), d);
+    }
+    t.path().join(name)
+}
+
+/// Runs `image -f json` and checks the five planted keys and their places.
+fn check(t: &Tree, input: &Path, image: &str) {
+    let k = keys();
+    let r = t.run(&["image", "-f", "json", input.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let findings = r.findings();
+    let place = |secret_seed: &str| -> Value {
+        findings
+            .iter()
+            .find(|f| f["fingerprint"] == leakhound::finding::fingerprint("github-classic-pat", secret_seed.as_bytes()))
+            .unwrap_or_else(|| panic!("no finding for a planted key in {findings:#?}"))
+            .clone()
+    };
+    let kept = place(&k.kept);
+    assert_eq!(kept["path"], "opt/app/config.yml");
+    assert_eq!(kept["image"], image);
+    assert_eq!(kept["layer_index"], 0);
+    assert!(kept["layer"].as_str().unwrap().starts_with("sha256:"));
+    assert!(kept.get("deleted_in_layer").is_none());
+    let wh = place(&k.whiteout);
+    assert_eq!(
+        (wh["path"].as_str(), wh["deleted_in_layer"].as_u64()),
+        (Some("app/.env"), Some(1))
+    );
+    let op = place(&k.opaque);
+    assert_eq!(
+        (op["path"].as_str(), op["deleted_in_layer"].as_u64()),
+        (Some("etc/creds/token.txt"), Some(1))
+    );
+    let env = place(&k.env);
+    assert_eq!(env["path"], "config:Env[1]");
+    assert!(env.get("layer_index").is_none());
+    assert_eq!(place(&k.history)["path"], "config:history[1].created_by");
+    assert_eq!(findings.len(), 5, "{findings:#?}");
+    assert!(r.json()["scan"]["images"].as_array().is_some_and(|a| a.len() == 1));
+}
+
+#[test]
+fn legacy_docker_save_plain_and_gzipped() {
+    let t = Tree::new();
+    let p = t.write("api.tar", legacy(&keys()));
+    check(&t, &p, "shop/api:1.0");
+    let p = t.write("api.tar.gz", compress(Comp::Gzip, &legacy(&keys())));
+    check(&t, &p, "shop/api:1.0");
+}
+
+#[test]
+fn docker25_oci_in_tar() {
+    let t = Tree::new();
+    let p = t.write("d25.tar", oci_tar(&oci(&keys(), Comp::Plain, true)));
+    check(&t, &p, "docker.io/shop/api:1.0");
+}
+
+#[test]
+fn oci_layout_directory_with_zstd_layers_and_an_attestation() {
+    let t = Tree::new();
+    let p = oci_dir(&t, "layout", &oci(&keys(), Comp::Zstd, false));
+    check(&t, &p, "docker.io/shop/api:1.0");
+}
+
+#[test]
+fn oci_archive_with_gzip_layers_compressed_with_zstd() {
+    let t = Tree::new();
+    let p = t.write(
+        "api.oci.tar.zst",
+        compress(Comp::Zstd, &oci_tar(&oci(&keys(), Comp::Gzip, false))),
+    );
+    check(&t, &p, "docker.io/shop/api:1.0");
+}
+
+#[test]
+fn text_report_says_a_deleted_key_still_ships() {
+    let t = Tree::new();
+    let p = t.write("api.tar", legacy(&keys()));
+    let r = t.run(&["image", p.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("image shop/api:1.0 layer 0 (sha256:"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("deleted in layer 1 but still ships in the image"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("image shop/api:1.0 config (sha256:"), "{}", r.stdout);
+}
+
+#[test]
+fn a_missing_blob_is_an_error_and_the_rest_is_still_scanned() {
+    let t = Tree::new();
+    let mut files = oci(&keys(), Comp::Gzip, false);
+    let top = hex(&compress(Comp::Gzip, &layers(&keys())[1]));
+    files.retain(|(k, _)| !k.ends_with(&top));
+    let p = t.write("broken.tar", oci_tar(&files));
+    let r = t.run(&["image", "-f", "json", p.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("missing blob"), "{}", r.stderr);
+    // The base layer and the config are still read; without the top layer nothing is deleted.
+    assert_eq!(r.findings().len(), 5);
+}
+
+#[test]
+fn not_an_image_is_an_error() {
+    let t = Tree::new();
+    let p = t.write("notes.txt", "hello");
+    let r = t.run(&["image", p.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not a container image"), "{}", r.stderr);
+}
