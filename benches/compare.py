@@ -266,7 +266,13 @@ def run_once(spec, workdir, timeout):
 
         timer = threading.Timer(timeout, kill)
         timer.start()
-        _, status, ru = os.wait4(proc.pid, 0)
+        try:
+            _, status, ru = os.wait4(proc.pid, 0)
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): the tool runs in its own session, so end it too.
+            timer.cancel()
+            kill()
+            raise
         wall = time.perf_counter() - start
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -572,4 +578,5 @@ def main():
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     main()
