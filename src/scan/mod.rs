@@ -52,6 +52,10 @@ pub struct Suppressed {
 pub struct Scratch {
     windows: Vec<(usize, usize, usize)>,
     found: Vec<Match>,
+    /// Per rule: 1 + index in `windows` of its latest window (0 = none yet), so that a burst of
+    /// hits extends one window instead of pushing (and measuring) one window per hit.
+    last_window: Vec<u32>,
+    touched: Vec<usize>,
     /// Candidates dropped since the last [`Scratch::take_suppressed`].
     pub suppressed: Suppressed,
 }
@@ -200,13 +204,35 @@ impl Scanner {
         if hay.is_empty() || self.keyword_rules.is_empty() {
             return;
         }
+        if scratch.last_window.len() < self.rules.rules.len() {
+            scratch.last_window.resize(self.rules.rules.len(), 0);
+        }
         for hit in self.prefilter.find_overlapping_iter(hay) {
             for &r in &self.keyword_rules[hit.pattern().as_usize()] {
-                let rule = &self.rules.rules[r];
+                let want = hit.end().saturating_add(self.rules.rules[r].window());
+                let last = scratch.last_window[r] as usize;
+                if last != 0 {
+                    // Hits arrive in order of their end: one that starts inside the rule's latest
+                    // window only stretches it. A run of keyword hits (a megabyte of `aaaa…`)
+                    // therefore costs one window, not one per byte.
+                    let w = &mut scratch.windows[last - 1];
+                    if hit.start() <= w.2 {
+                        if want > w.2 {
+                            w.2 = window_end(hay, want);
+                        }
+                        continue;
+                    }
+                } else {
+                    scratch.touched.push(r);
+                }
                 let start = window_start(hay, hit.start());
-                let end = window_end(hay, hit.end().saturating_add(rule.window()));
+                let end = window_end(hay, want);
                 scratch.windows.push((r, start, end));
+                scratch.last_window[r] = scratch.windows.len() as u32;
             }
+        }
+        for r in scratch.touched.drain(..) {
+            scratch.last_window[r] = 0;
         }
         if scratch.windows.is_empty() {
             return;

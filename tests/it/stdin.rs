@@ -59,3 +59,15 @@ fn clean_input_exits_zero() {
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("0 findings"), "{}", r.stderr);
 }
+
+/// Regression: a long run of one keyword repeated at every byte (`aaaa…` is a prefix of a rule's
+/// keyword) used to create one window per byte and took half a minute per 3 MB.
+#[test]
+fn a_megabytes_long_run_of_keyword_hits_is_scanned_once() {
+    let t = Tree::new();
+    let mut input = vec![b'a'; 3 << 20];
+    input.extend_from_slice(format!(" {}\n", github_pat(300)).as_bytes());
+    let r = run_stdin(t.path(), &["stdin", "-f", "json"], &input);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.rule_ids(), vec!["github-classic-pat"]);
+}
