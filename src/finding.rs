@@ -44,6 +44,9 @@ pub struct GitProvenance {
     /// machine). `None` when unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed: Option<bool>,
+    /// Staged for the next commit, not committed yet (`git --staged`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub staged: bool,
 }
 
 /// Where inside a container image a finding lives (image sources only).

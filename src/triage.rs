@@ -69,9 +69,52 @@ pub struct Group<'a> {
     pub environments: Vec<String>,
 }
 
-/// Annotates every finding with its group id, occurrence count and shared environments. Groups are
-/// numbered by priority (highest first), then by where they first occur.
+/// Days since the Unix epoch of an RFC 3339 date (`2024-01-31T12:00:00Z`); `None` if malformed.
+fn epoch_days(date: &str) -> Option<i64> {
+    let (y, m, d) = (
+        date.get(0..4)?.parse::<i64>().ok()?,
+        date.get(5..7)?.parse::<i64>().ok()?,
+        date.get(8..10)?.parse::<i64>().ok()?,
+    );
+    // Days from civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// In git scans, gives every finding the date of the earliest commit holding the same secret
+/// anywhere (`first_seen`) and the whole days since (`exposed_days`): the window whose logs to audit.
+fn exposure(findings: &mut [Finding]) {
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    for f in findings.iter() {
+        if let Some(d) = f.git.as_ref().and_then(|g| g.date.as_deref()) {
+            let e = first.entry(f.fingerprint.as_str()).or_insert(d);
+            if d < *e {
+                *e = d;
+            }
+        }
+    }
+    let first: HashMap<String, String> = first.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i64);
+    for f in findings.iter_mut() {
+        let Some(d) = first.get(&f.fingerprint) else { continue };
+        if let Some(g) = f.git.as_mut() {
+            g.first_seen = Some(d.clone());
+            g.exposed_days = epoch_days(d).map(|day| (today - day).max(0) as u64);
+        }
+    }
+}
+
+/// Annotates every finding with its group id, occurrence count and shared environments (and, in
+/// git scans, its exposure window). Groups are numbered by priority (highest first), then by where
+/// they first occur.
 pub fn annotate(findings: &mut [Finding]) {
+    exposure(findings);
     let mut order: Vec<String> = Vec::new();
     let mut members: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
@@ -165,6 +208,14 @@ mod tests {
         );
         assert_eq!(priority(Severity::Medium, Confidence::Low, None), Priority::Low);
         assert_eq!(priority(Severity::Critical, Confidence::High, None), Priority::Critical);
+    }
+
+    #[test]
+    fn rfc3339_dates_become_epoch_days() {
+        assert_eq!(epoch_days("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(epoch_days("2000-03-01T12:00:00Z"), Some(11_017));
+        assert_eq!(epoch_days("2026-11-23T00:00:00Z"), Some(20_780));
+        assert_eq!(epoch_days("garbage"), None);
     }
 
     #[test]

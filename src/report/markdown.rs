@@ -111,7 +111,9 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
                         git.date.as_deref().unwrap_or("date unknown")
                     ));
                 }
-                if !git.in_head {
+                if git.staged {
+                    line.push_str(" — staged, not committed yet");
+                } else if !git.in_head {
                     line.push_str(" — deleted from HEAD, still in history");
                 }
                 pushed = match (pushed, git.pushed) {

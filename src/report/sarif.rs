@@ -160,7 +160,9 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
         )
         .build();
     let mut where_ = String::new();
-    if let Some(g) = &f.git {
+    if let Some(g) = f.git.as_ref().filter(|g| g.staged) {
+        where_.push_str(&format!(" It is staged for the next commit (blob {}).", g.blob));
+    } else if let Some(g) = &f.git {
         match &g.commit {
             Some(c) => where_.push_str(&format!(" It was introduced in commit {c}.")),
             None => where_.push_str(" It is in a blob reachable from no commit."),

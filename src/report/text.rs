@@ -77,7 +77,13 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
 
 fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
     writeln!(out, "  where   {}:{}:{}", escape_line(&f.path), f.line, f.column)?;
-    if let Some(g) = &f.git {
+    if let Some(g) = f.git.as_ref().filter(|g| g.staged) {
+        writeln!(
+            out,
+            "          staged for the next commit (blob {}): take the key out before committing",
+            &g.blob[..g.blob.len().min(12)]
+        )?;
+    } else if let Some(g) = &f.git {
         match &g.commit {
             Some(c) => writeln!(
                 out,

@@ -270,6 +270,52 @@ impl GitScan {
         self.appearances.get(blob).map_or(&[], Vec::as_slice)
     }
 
+    /// Every commit reachable from a remote-tracking ref (`refs/remotes/*`): what has left this
+    /// machine. Empty when the repository has no remote-tracking refs.
+    pub fn remote_reachable(&self) -> Result<std::collections::HashSet<ObjectId>> {
+        let repo = self.repo.to_thread_local();
+        let mut tips = Vec::new();
+        let refs = repo.references().context("listing refs")?;
+        for r in refs.prefixed("refs/remotes/").context("listing remote-tracking refs")? {
+            let Ok(mut r) = r else { continue };
+            if let Ok(id) = r.peel_to_id() {
+                if let Ok(obj) = repo.find_object(id) {
+                    if obj.kind == gix::object::Kind::Commit {
+                        tips.push(id.detach());
+                    }
+                }
+            }
+        }
+        let mut out = std::collections::HashSet::new();
+        if tips.is_empty() {
+            return Ok(out);
+        }
+        for info in repo.rev_walk(tips).all().context("walking remote-tracking history")? {
+            out.insert(info.context("walking remote-tracking history")?.id);
+        }
+        Ok(out)
+    }
+
+    /// Every file path in HEAD's tree (`/`-separated): what is tracked now, for rules that flag a
+    /// file by its path alone.
+    pub fn head_paths(&self) -> Result<Vec<String>> {
+        let Some(tree) = self.head_tree else {
+            return Ok(Vec::new());
+        };
+        let repo = self.repo.to_thread_local();
+        let tree = repo.find_tree(tree).context("reading HEAD's tree")?;
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .context("walking HEAD's tree")?;
+        Ok(recorder
+            .records
+            .into_iter()
+            .filter(|e| e.mode.is_blob_or_symlink())
+            .map(|e| e.filepath.to_string())
+            .collect())
+    }
+
     /// The content of `path` in HEAD's tree, if HEAD exists and has a blob there. Lets a caller check
     /// whether a secret's text is still present at HEAD even if the file changed around it.
     pub fn head_blob(&self, path: &str) -> Result<Option<Vec<u8>>> {
@@ -310,6 +356,31 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
         }
     };
     let scan = scan_git(path, opts, &visit)?;
+    // What has been pushed, computed only when something was found.
+    let pushed = if !scan.kept().is_empty() && !matches!(opts.mode, GitMode::Staged) {
+        match scan.remote_reachable() {
+            Ok(set) => Some(set),
+            Err(err) => {
+                pipeline.warn(format!("cannot tell which commits were pushed: {err:#}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let has_remotes = pushed.as_ref().is_some_and(|s| !s.is_empty());
+    // Files that should never be tracked (a `.env`, a keystore), by path, in the tree under scan.
+    if pipeline.has_path_rules() && matches!(opts.mode, GitMode::Full) {
+        match scan.head_paths() {
+            Ok(paths) => {
+                for path in paths {
+                    let origin = || Origin::path(path.clone());
+                    pipeline.scan_path(path.as_bytes(), &origin, &|| crate::pipeline::PathVerdict::Report(None));
+                }
+            }
+            Err(err) => pipeline.warn(format!("cannot list HEAD's files for path rules: {err:#}")),
+        }
+    }
     for id in scan.kept() {
         let data = match scan.read_blob(id) {
             Ok(d) => d,
@@ -331,9 +402,19 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
             pipeline.rescan(&data, &|| origin.clone(), Placement::whole());
         }
         for a in appearances {
+            let mut prov = provenance(id, a);
+            if matches!(a.reach, Reach::Index) {
+                prov.staged = true;
+                prov.pushed = Some(false);
+            } else if let (Some(set), Some(c)) = (&pushed, a.commit.as_deref()) {
+                // Without remote-tracking refs we cannot tell; say nothing rather than "not pushed".
+                if has_remotes {
+                    prov.pushed = Some(ObjectId::from_hex(c.id.as_bytes()).is_ok_and(|oid| set.contains(&oid)));
+                }
+            }
             let origin = Origin {
                 path: a.path.clone(),
-                git: Some(provenance(id, a)),
+                git: Some(prov),
                 image: None,
             };
             let keep = a

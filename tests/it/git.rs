@@ -417,3 +417,81 @@ fn coverage_is_in_the_sarif_invocation() {
     assert_eq!(props["git"]["blobs_scanned"], 1);
     assert_eq!(props["git"]["complete"], true);
 }
+
+/// Issue 10: exposure. One key pushed to a (bare) remote, one only in local commits, a tracked
+/// `.env` and an ignored one, the same key in a dev and a prod config.
+#[test]
+fn exposure_pushed_first_seen_tracked_env_and_shared_keys() {
+    let mut repo = Repo::new();
+    let pushed_key = github_pat(900);
+    let local_key = github_pat(901);
+    let remote = Tree::new();
+    git_in(remote.path(), &["init", "-q", "--bare", "-b", "main"], 1);
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    repo.write("config/dev.yml", format!("token: {pushed_key}\n"));
+    repo.write(".gitignore", "local.env\n");
+    repo.write("local.env", "A=1\n");
+    repo.write(".env", "DEBUG=1\n");
+    repo.commit("add dev config");
+    repo.write("config/prod.yml", format!("token: {pushed_key}\n"));
+    repo.commit("add prod config");
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo.write("notes.txt", format!("{local_key}\n"));
+    repo.commit("local only");
+
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    let by_path = |p: &str| {
+        f.iter()
+            .find(|x| x["path"] == p)
+            .unwrap_or_else(|| panic!("no finding at {p}: {f:#?}"))
+    };
+    let dev = by_path("config/dev.yml");
+    let prod = by_path("config/prod.yml");
+    let notes = by_path("notes.txt");
+    assert_eq!(dev["pushed"], true);
+    assert_eq!(prod["pushed"], true);
+    assert_eq!(notes["pushed"], false);
+    // The same key: one group, first seen in the earlier commit, shared across environments.
+    assert_eq!(dev["group"], prod["group"]);
+    assert_eq!(dev["occurrences"], 2);
+    assert_eq!(prod["first_seen"], dev["date"]);
+    assert!(prod["exposed_days"].as_u64().unwrap() > 365);
+    assert_eq!(dev["shared_environments"], serde_json::json!(["dev", "prod"]));
+    // Pushed outranks local-only at the same severity.
+    assert_eq!(dev["priority"], "critical");
+    assert_eq!(notes["priority"], "high");
+    assert!(dev["group"].as_u64() < notes["group"].as_u64());
+    // A tracked .env is a finding; an ignored one never reaches history.
+    assert!(
+        f.iter().any(|x| x["rule_id"] == "dotenv-file" && x["path"] == ".env"),
+        "{f:#?}"
+    );
+    assert!(!f.iter().any(|x| x["path"] == "local.env"));
+
+    let md = repo.run(&["git", ".", "-f", "markdown"]).stdout;
+    assert!(
+        md.contains("It was pushed: everyone with access to the remote has it"),
+        "{md}"
+    );
+    assert!(md.contains("It has not been pushed"), "{md}");
+    assert!(md.find("It was pushed").unwrap() < md.find("It has not been pushed").unwrap());
+    assert!(!md.contains(&pushed_key) && !md.contains(&local_key));
+}
+
+#[test]
+fn staged_findings_say_staged_not_deleted_from_history() {
+    let mut repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("init");
+    repo.write("app.py", format!("TOKEN = '{}'\n", github_pat(902)));
+    repo.git(&["add", "app.py"]);
+    let r = repo.run(&["git", "--staged"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("staged for the next commit"), "{}", r.stdout);
+    assert!(!r.stdout.contains("reachable from no commit") && !r.stdout.contains("deleted from HEAD"));
+    let j = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(j.findings()[0]["staged"], true);
+    assert_eq!(j.findings()[0]["pushed"], false);
+}
