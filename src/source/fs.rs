@@ -7,8 +7,8 @@
 //! whole scan would die, while a chunked read of a shrinking file just ends early and costs no
 //! measurable speed for sequential scanning.
 
-use std::fs::File;
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -16,6 +16,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::finding::Origin;
+use crate::messages::escape_line;
 use crate::pipeline::{PathVerdict, Pipeline, SkipReason};
 use crate::rules::Severity;
 
@@ -228,7 +229,8 @@ fn path_verdict(path: &Path) -> PathVerdict {
 }
 
 fn walk_error(err: &ignore::Error) -> String {
-    let text = err.to_string();
+    // The error text holds paths, which may hold newlines.
+    let text = escape_line(&err.to_string()).into_owned();
     if text.contains("File system loop") {
         return format!("symlink loop: {text}");
     }
@@ -238,15 +240,26 @@ fn walk_error(err: &ignore::Error) -> String {
 fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, buf: &mut Vec<u8>) {
     let fail = |what: &str, e: std::io::Error| {
         pipeline.stats.skip(SkipReason::Unreadable);
-        pipeline.error(format!("{}: {what}: {e}", root.display(path)));
+        pipeline.error(format!("{}: {what}: {e}", escape_line(&root.display(path))));
     };
-    let mut file = match File::open(path) {
+    // Non-blocking, so that a file swapped for a FIFO after the walk saw it cannot hang the open;
+    // the flag changes nothing for the regular file read below.
+    let mut file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) => return fail("cannot open", e),
     };
     let len = match file.metadata() {
         Ok(m) => {
             use std::os::unix::fs::MetadataExt;
+            if !m.is_file() {
+                // Replaced by a FIFO, socket or device since the walk looked at it.
+                pipeline.stats.skip(SkipReason::Special);
+                return;
+            }
             if !opts.skip_files.is_empty() && opts.skip_files.contains(&(m.dev(), m.ino())) {
                 pipeline.stats.skip(SkipReason::Allowlisted);
                 return;

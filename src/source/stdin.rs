@@ -17,6 +17,6 @@ pub fn scan_stdin(pipeline: &Pipeline, label: &str) {
 pub fn scan_stream(pipeline: &Pipeline, reader: &mut dyn Read, label: &str) {
     if let Err(e) = pipeline.scan_reader(reader, &|| Origin::path(label)) {
         pipeline.stats.skip(crate::pipeline::SkipReason::Unreadable);
-        pipeline.error(format!("{label}: read failed: {e}"));
+        pipeline.error(format!("{}: read failed: {e}", crate::messages::escape_line(label)));
     }
 }

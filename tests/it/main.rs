@@ -9,6 +9,7 @@ mod dir;
 mod formats;
 mod git;
 mod hooks;
+mod hostile;
 mod precision;
 mod redact;
 mod rules;
