@@ -1,7 +1,8 @@
 //! Files and directories. A parallel walk (the `ignore` crate) that by default scans hidden and
 //! git-ignored files too, because `.env` files and build leftovers are where keys hide; skips the
 //! insides of `.git` directories (history is the `git` source's job), symlinks unless asked to
-//! follow them, FIFOs, sockets and devices. Each worker reads small files into one reused buffer;
+//! follow them, FIFOs, sockets and devices. UTF-16 files are transcoded to UTF-8 (see `decode`)
+//! rather than skipped as binary. Each worker reads small files into one reused buffer;
 //! files above [`STREAM_THRESHOLD`] are scanned as a chunked stream. Walked files are deliberately
 //! not memory-mapped: if another process truncates a mapped file, the kernel raises SIGBUS and the
 //! whole scan would die, while a chunked read of a shrinking file just ends early and costs no
@@ -19,6 +20,7 @@ use crate::finding::Origin;
 use crate::messages::escape_line;
 use crate::pipeline::{PathVerdict, Pipeline, SkipReason};
 use crate::rules::Severity;
+use crate::source::decode;
 
 /// Files larger than this are scanned as a chunked stream instead of read whole.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
@@ -138,7 +140,7 @@ fn walk_root(root: &Root, opts: &WalkOptions, excludes: &GlobSet, pipeline: &Pip
             .require_git(false);
     }
     builder.build_parallel().run(|| {
-        let mut buf: Vec<u8> = Vec::with_capacity(64 << 10);
+        let mut buf = Buffers::default();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -237,7 +239,15 @@ fn walk_error(err: &ignore::Error) -> String {
     text
 }
 
-fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, buf: &mut Vec<u8>) {
+/// One worker's reusable memory: the file's bytes, and their UTF-8 form when the file is UTF-16.
+#[derive(Default)]
+struct Buffers {
+    raw: Vec<u8>,
+    text: Vec<u8>,
+}
+
+fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, bufs: &mut Buffers) {
+    let Buffers { raw: buf, text } = bufs;
     let fail = |what: &str, e: std::io::Error| {
         pipeline.stats.skip(SkipReason::Unreadable);
         pipeline.error(format!("{}: {what}: {e}", escape_line(&root.display(path))));
@@ -278,18 +288,29 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
         return;
     }
     if len > STREAM_THRESHOLD {
-        // Peek at the head for the binary test, then stream the rest after it.
+        // Peek at the head for the encoding and binary tests, then stream the rest after it.
         buf.clear();
         if let Err(e) = (&mut file).take(crate::source::BINARY_SNIFF as u64).read_to_end(buf) {
             return fail("read failed", e);
         }
-        if !opts.include_binary && crate::source::looks_binary(buf) {
+        let utf16 = decode::sniff_utf16(buf);
+        if utf16.is_none() && !opts.include_binary && crate::source::looks_binary(buf) {
             pipeline.stats.skip(SkipReason::Binary);
             return;
         }
         let head = std::io::Cursor::new(std::mem::take(buf));
-        let mut reader = head.chain((&mut file).take(opts.max_file_size));
-        if let Err(e) = pipeline.scan_reader(&mut reader, &origin) {
+        let reader = head.chain((&mut file).take(opts.max_file_size));
+        let (result, reader) = match utf16 {
+            Some(order) => {
+                let mut text = decode::Utf16Reader::new(reader, order);
+                (pipeline.scan_reader(&mut text, &origin), text.into_inner())
+            }
+            None => {
+                let mut reader = reader;
+                (pipeline.scan_reader(&mut reader, &origin), reader)
+            }
+        };
+        if let Err(e) = result {
             fail("read failed", e);
         }
         *buf = reader.into_inner().0.into_inner();
@@ -298,6 +319,12 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
     buf.clear();
     if let Err(e) = file.take(opts.max_file_size).read_to_end(buf) {
         return fail("read failed", e);
+    }
+    if let Some(order) = decode::sniff_utf16(buf) {
+        text.clear();
+        decode::transcode(buf, order, text);
+        pipeline.scan_bytes(text, &origin);
+        return;
     }
     if !opts.include_binary && crate::source::looks_binary(buf) {
         pipeline.stats.skip(SkipReason::Binary);

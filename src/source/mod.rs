@@ -2,6 +2,7 @@
 //! origin, to the scan [`Pipeline`](crate::pipeline::Pipeline); sources know nothing of rules or
 //! reports.
 
+pub mod decode;
 pub mod fs;
 pub mod git;
 pub mod stdin;

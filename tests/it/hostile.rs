@@ -491,3 +491,59 @@ fn a_scan_that_fails_leaves_no_partial_report_and_keeps_the_old_one() {
         .unwrap()
         .contains("where"));
 }
+
+fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let mark = if bom { Some(0xFEFF) } else { None };
+    mark.into_iter()
+        .chain(text.encode_utf16())
+        .flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() })
+        .collect()
+}
+
+#[test]
+fn utf16_files_are_transcoded_not_skipped_and_positions_stay_right() {
+    let t = Tree::new();
+    let (a, b, c) = (github_pat(911), github_pat(912), github_pat(913));
+    // What PowerShell's `>` writes: UTF-16LE with a mark, CRLF line ends, non-ASCII before the token.
+    t.write(
+        "ps-out.txt",
+        utf16(&format!("header\r\ncafé ☕\r\nkey = {a}\r\n"), false, true),
+    );
+    t.write("dump.reg", utf16(&format!("x\n\u{1f511} {b}\n"), true, false));
+    // Over the stream threshold: the transcoding reader, chunk by chunk.
+    let filler = "lorem ipsum dolor sit amet\n".repeat(400_000);
+    t.write("big.log", utf16(&format!("{filler}token {c}\n"), false, true));
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let got: Vec<(String, u64, u64)> = r
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("big.log".to_string(), 400_001, 7),
+            ("dump.reg".to_string(), 2, 4), // the key emoji is two UTF-16 units
+            ("ps-out.txt".to_string(), 3, 7),
+        ]
+    );
+    assert!(r.json()["scan"]["files_skipped"].get("binary").is_none());
+
+    let r = crate::util::run_stdin(
+        t.path(),
+        &["stdin", "-f", "json"],
+        &utf16(&format!("a\nb {a}\n"), false, false),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        (r.findings()[0]["line"].as_u64(), r.findings()[0]["column"].as_u64()),
+        (Some(2), Some(3))
+    );
+}
