@@ -79,18 +79,27 @@ impl Settings {
             Some(p) => Some(p.to_path_buf()),
             None => root.map(|r| r.join(DEFAULT_CONFIG)).filter(|p| p.is_file()),
         };
-        let file = match &path {
+        match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("cannot read config {}", p.display()))?;
-                let name = p.display().to_string();
-                toml::from_str::<ConfigFile>(&text).map_err(|e| rules::toml_error(&name, &text, &e))?
+                let text =
+                    std::fs::read_to_string(&p).with_context(|| format!("cannot read config {}", p.display()))?;
+                Settings::parse(&text, p)
             }
-            None => ConfigFile {
-                builtin_rules: true,
-                ..ConfigFile::default()
-            },
-        };
-        Settings::from_file(file, path)
+            None => Settings::from_file(
+                ConfigFile {
+                    builtin_rules: true,
+                    ..ConfigFile::default()
+                },
+                None,
+            ),
+        }
+    }
+
+    /// Builds settings from the text of a configuration file; `path` names it in errors.
+    pub fn parse(text: &str, path: PathBuf) -> Result<Settings> {
+        let name = path.display().to_string();
+        let file = toml::from_str::<ConfigFile>(text).map_err(|e| rules::toml_error(&name, text, &e))?;
+        Settings::from_file(file, Some(path))
     }
 
     fn from_file(file: ConfigFile, path: Option<PathBuf>) -> Result<Settings> {
@@ -114,6 +123,16 @@ impl Settings {
             }
         }
         set.rules.retain(|r| !file.disable.contains(&r.spec.id));
+        if set.is_empty() {
+            // A scan with no rules would report "clean" having looked for nothing.
+            if file.builtin_rules {
+                bail!("{origin}: `disable` turns off every rule, so a scan could find nothing; keep at least one rule");
+            }
+            bail!(
+                "{origin}: no rules to scan with: `builtin_rules = false` and no custom `[[rules]]`; \
+                 add rules or remove `builtin_rules = false`"
+            );
+        }
 
         let mut globs = GlobSetBuilder::new();
         for g in &file.allow.paths {

@@ -23,17 +23,36 @@ fn md(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            c if crate::messages::is_unsafe(c) => out.push(' '),
             c => out.push(c),
         }
     }
     out
 }
 
+/// Free text from a rule (runbook steps): kept as Markdown, but nothing that drives a terminal.
+fn block(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c != '\n' && crate::messages::is_unsafe(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 fn code(s: &str) -> String {
     let clean: String = s
         .chars()
-        .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
+        .map(|c| {
+            if crate::messages::is_unsafe(c) || c == '`' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     format!("`{clean}`")
 }
@@ -148,12 +167,12 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
         writeln!(
             out,
             "- [ ] **Revoke** the key now, following the [provider's runbook]({}).{urgency}",
-            f.runbook.url
+            block(&f.runbook.url)
         )?;
         writeln!(out, "- [ ] **Issue a replacement** and store it in a secrets manager ({SECRET_STORES}); inject it at run time, never commit it to a file.")?;
         writeln!(out, "- [ ] **Update every consumer** of the old key: the locations above, plus CI variables, deployed configuration and teammates' local files.")?;
         let window = match first_seen {
-            Some(d) => format!(" since {d}"),
+            Some(d) => format!(" since {}", md(d)),
             None => " since the key was first committed".to_string(),
         };
         writeln!(
@@ -165,7 +184,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
             out,
             "\n<details><summary>Runbook: {}</summary>\n\n{}\n\n</details>\n",
             md(&f.rule_name),
-            f.runbook.steps.trim()
+            block(f.runbook.steps.trim())
         )?;
     }
     Ok(())

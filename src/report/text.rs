@@ -65,11 +65,14 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
                 "  note    {}",
                 p.wrap(
                     "33",
-                    &format!("shared across environments: {}", g.environments.join(", "))
+                    &format!(
+                        "shared across environments: {}",
+                        escape_line(&g.environments.join(", "))
+                    )
                 )
             )?;
         }
-        writeln!(out, "  revoke  {}", f.runbook.url)?;
+        writeln!(out, "  revoke  {}", escape_line(&f.runbook.url))?;
         writeln!(out)?;
     }
     Ok(())
@@ -88,13 +91,17 @@ fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
             Some(c) => writeln!(
                 out,
                 "          commit {} by {} <{}> {}: {}",
-                &c[..c.len().min(12)],
+                escape_line(c.get(..12).unwrap_or(c)),
                 escape_line(g.author.as_deref().unwrap_or("")),
                 escape_line(g.email.as_deref().unwrap_or("")),
-                g.date.as_deref().unwrap_or(""),
+                escape_line(g.date.as_deref().unwrap_or("")),
                 escape_line(g.summary.as_deref().unwrap_or(""))
             )?,
-            None => writeln!(out, "          blob {} is reachable from no commit", g.blob)?,
+            None => writeln!(
+                out,
+                "          blob {} is reachable from no commit",
+                escape_line(&g.blob)
+            )?,
         }
         if let Some(r) = &g.ref_name {
             writeln!(out, "          only reachable from {}", escape_line(r))?;

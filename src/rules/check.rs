@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::{Rule, RuleSet};
 use crate::cli::{ListFormat, RulesCommand};
 use crate::config::Settings;
+use crate::messages::{escape, escape_line};
 use crate::scan::{Scanner, Scratch, SecretAllow};
 
 /// Runs a `rules` subcommand.
@@ -225,11 +226,11 @@ fn list(out: &mut dyn Write, rules: &RuleSet, format: ListFormat) -> Result<()> 
                 writeln!(
                     out,
                     "{:<w_id$}  {:<w_pr$}  {:<8}  {:<10}  {}",
-                    r.spec.id,
-                    r.spec.provider,
+                    escape_line(&r.spec.id),
+                    escape_line(&r.spec.provider),
                     r.spec.severity.as_str(),
                     r.spec.confidence.as_str(),
-                    r.spec.keywords.join(", ")
+                    escape_line(&r.spec.keywords.join(", "))
                 )?;
             }
         }
@@ -267,18 +268,24 @@ fn list(out: &mut dyn Write, rules: &RuleSet, format: ListFormat) -> Result<()> 
 }
 
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.chars()
+        .map(|c| if crate::messages::is_unsafe(c) { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|")
 }
 
 fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
+    // Custom rules come from a file anyone may have written: nothing in them reaches the terminal raw.
     let s = &r.spec;
-    writeln!(out, "{} ({})", s.name, s.id)?;
-    writeln!(out, "provider:    {}", s.provider)?;
+    let one = |v: &str| escape_line(v).into_owned();
+    let list = |v: &[String]| escape_line(&v.join(", ")).into_owned();
+    writeln!(out, "{} ({})", one(&s.name), one(&s.id))?;
+    writeln!(out, "provider:    {}", one(&s.provider))?;
     writeln!(out, "severity:    {}", s.severity)?;
     writeln!(out, "confidence:  {}", s.confidence)?;
-    writeln!(out, "keywords:    {}", s.keywords.join(", "))?;
+    writeln!(out, "keywords:    {}", list(&s.keywords))?;
     if !s.tags.is_empty() {
-        writeln!(out, "tags:        {}", s.tags.join(", "))?;
+        writeln!(out, "tags:        {}", list(&s.tags))?;
     }
     if let Some(e) = s.entropy {
         writeln!(out, "entropy:     at least {e} bits per character")?;
@@ -291,14 +298,14 @@ fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
         )?;
     }
     if let Some(re) = &s.regex {
-        writeln!(out, "regex:       {re}")?;
+        writeln!(out, "regex:       {}", one(re))?;
     }
     if let Some(p) = &s.path {
-        writeln!(out, "path:        {p}")?;
+        writeln!(out, "path:        {}", one(p))?;
     }
-    writeln!(out, "from:        {}", r.origin)?;
-    writeln!(out, "\n{}\n", s.description.trim())?;
-    writeln!(out, "Revoke and rotate: {}\n", s.runbook.url)?;
-    writeln!(out, "{}", s.runbook.steps.trim_end())?;
+    writeln!(out, "from:        {}", one(&r.origin))?;
+    writeln!(out, "\n{}\n", escape(s.description.trim()))?;
+    writeln!(out, "Revoke and rotate: {}\n", one(&s.runbook.url))?;
+    writeln!(out, "{}", escape(s.runbook.steps.trim_end()))?;
     Ok(())
 }

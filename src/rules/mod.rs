@@ -319,6 +319,20 @@ fn validate_shape(spec: &RuleSpec) -> Result<()> {
     if spec.runbook.url.trim().is_empty() || !spec.runbook.url.starts_with("https://") {
         bail!("`runbook.url` must be an https:// link to the provider's revocation page");
     }
+    // The URL is printed as is in every report and made a link in Markdown and SARIF.
+    if spec
+        .runbook
+        .url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`'))
+    {
+        bail!("`runbook.url` must not contain spaces, control characters or any of < > \" `");
+    }
+    for (field, value) in [("name", &spec.name), ("provider", &spec.provider)] {
+        if value.chars().any(char::is_control) {
+            bail!("`{field}` must be one line without control characters");
+        }
+    }
     if spec.runbook.steps.trim().is_empty() {
         bail!("`runbook.steps` is empty");
     }
@@ -378,7 +392,8 @@ pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<RuleSpec>> {
 pub fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
     let line = e
         .span()
-        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        // Bytes, not `str` slicing: a span need not fall on a character boundary.
+        .map(|s| memchr::memchr_iter(b'\n', &text.as_bytes()[..s.start.min(text.len())]).count() + 1);
     let msg = e.message().trim().to_string();
     match line {
         Some(l) => anyhow::anyhow!("{name}:{l}: {msg}"),

@@ -159,8 +159,11 @@ impl Scanner {
                 .path_only
                 .iter()
                 .map(|&r| self.rules.rules[r].spec.path.clone().unwrap_or_default());
+            // Each pattern passed the per-rule limit alone; together they need the sum of limits, or
+            // a few large path rules that load fine would fail here.
             regex::bytes::RegexSetBuilder::new(pats)
                 .unicode(false)
+                .size_limit(crate::rules::REGEX_SIZE_LIMIT.saturating_mul(self.path_only.len()))
                 .build()
                 .expect("path patterns were validated")
         });
@@ -392,7 +395,13 @@ impl LineCounter {
 pub fn utf16_len(bytes: &[u8]) -> u64 {
     let mut n = 0u64;
     for chunk in bytes.utf8_chunks() {
-        n += chunk.valid().chars().map(|c| c.len_utf16() as u64).sum::<u64>();
+        let valid = chunk.valid();
+        // The common case, and the one that makes a 4 GB line cheap: ASCII is one unit per byte.
+        n += if valid.is_ascii() {
+            valid.len() as u64
+        } else {
+            valid.chars().map(|c| c.len_utf16() as u64).sum::<u64>()
+        };
         n += chunk.invalid().len() as u64;
     }
     n
@@ -403,4 +412,49 @@ pub fn line_of(hay: &[u8], offset: usize) -> &[u8] {
     let start = memrchr(b'\n', &hay[..offset]).map_or(0, |p| p + 1);
     let end = memchr(b'\n', &hay[offset..]).map_or(hay.len(), |p| offset + p);
     &hay[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Rule, RuleSpec, REGEX_SIZE_LIMIT};
+
+    fn path_rule(id: &str, path: String) -> RuleSpec {
+        toml::from_str(&format!(
+            "id = {id:?}\nname = \"n\"\nprovider = \"p\"\ndescription = \"d\"\npath = {path:?}\n\
+             severity = \"low\"\nconfidence = \"low\"\n[runbook]\nurl = \"https://x.example\"\nsteps = \"s\"\n"
+        ))
+        .unwrap()
+    }
+
+    /// Found by review while writing the `config` fuzz target: path rules that each compile within
+    /// the per-rule limit panicked when combined into one set over the default set limit.
+    #[test]
+    fn several_large_path_rules_that_load_do_not_panic_when_combined() {
+        let pattern = |n: usize| format!("^(?:[a-z0-9_]{{{n}}})$");
+        let fits = |n: usize| {
+            regex::bytes::RegexBuilder::new(&pattern(n))
+                .unicode(false)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .is_ok()
+        };
+        // The largest repetition that still loads as one rule.
+        let (mut lo, mut hi) = (1usize, 1 << 20);
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            if fits(mid) {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        let rules: Vec<Rule> = (0..3)
+            .map(|i| Rule::new(path_rule(&format!("big-{i}"), pattern(lo)), "t".into(), true).unwrap())
+            .collect();
+        let scanner = Scanner::new(Arc::new(RuleSet { rules }), SecretAllow::default()).unwrap();
+        let mut out = Vec::new();
+        scanner.path_matches(b"abc", &mut out);
+        assert!(out.is_empty());
+    }
 }

@@ -1,14 +1,15 @@
 //! Files and directories. A parallel walk (the `ignore` crate) that by default scans hidden and
 //! git-ignored files too, because `.env` files and build leftovers are where keys hide; skips the
 //! insides of `.git` directories (history is the `git` source's job), symlinks unless asked to
-//! follow them, FIFOs, sockets and devices. Each worker reads small files into one reused buffer;
+//! follow them, FIFOs, sockets and devices. UTF-16 files are transcoded to UTF-8 (see `decode`)
+//! rather than skipped as binary. Each worker reads small files into one reused buffer;
 //! files above [`STREAM_THRESHOLD`] are scanned as a chunked stream. Walked files are deliberately
 //! not memory-mapped: if another process truncates a mapped file, the kernel raises SIGBUS and the
 //! whole scan would die, while a chunked read of a shrinking file just ends early and costs no
 //! measurable speed for sequential scanning.
 
-use std::fs::File;
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -16,9 +17,11 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::finding::Origin;
+use crate::messages::escape_line;
 use crate::pipeline::{PathVerdict, Pipeline, SkipReason};
 use crate::rules::Severity;
 use crate::source::archive;
+use crate::source::decode;
 
 /// Files larger than this are scanned as a chunked stream instead of read whole.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
@@ -140,7 +143,7 @@ fn walk_root(root: &Root, opts: &WalkOptions, excludes: &GlobSet, pipeline: &Pip
             .require_git(false);
     }
     builder.build_parallel().run(|| {
-        let mut buf: Vec<u8> = Vec::with_capacity(64 << 10);
+        let mut buf = Buffers::default();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -231,25 +234,45 @@ fn path_verdict(path: &Path) -> PathVerdict {
 }
 
 fn walk_error(err: &ignore::Error) -> String {
-    let text = err.to_string();
+    // The error text holds paths, which may hold newlines.
+    let text = escape_line(&err.to_string()).into_owned();
     if text.contains("File system loop") {
         return format!("symlink loop: {text}");
     }
     text
 }
 
-fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, buf: &mut Vec<u8>) {
+/// One worker's reusable memory: the file's bytes, and their UTF-8 form when the file is UTF-16.
+#[derive(Default)]
+struct Buffers {
+    raw: Vec<u8>,
+    text: Vec<u8>,
+}
+
+fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, bufs: &mut Buffers) {
+    let Buffers { raw: buf, text } = bufs;
     let fail = |what: &str, e: std::io::Error| {
         pipeline.stats.skip(SkipReason::Unreadable);
-        pipeline.error(format!("{}: {what}: {e}", root.display(path)));
+        pipeline.error(format!("{}: {what}: {e}", escape_line(&root.display(path))));
     };
-    let mut file = match File::open(path) {
+    // Non-blocking, so that a file swapped for a FIFO after the walk saw it cannot hang the open;
+    // the flag changes nothing for the regular file read below.
+    let mut file = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) => return fail("cannot open", e),
     };
     let len = match file.metadata() {
         Ok(m) => {
             use std::os::unix::fs::MetadataExt;
+            if !m.is_file() {
+                // Replaced by a FIFO, socket or device since the walk looked at it.
+                pipeline.stats.skip(SkipReason::Special);
+                return;
+            }
             if !opts.skip_files.is_empty() && opts.skip_files.contains(&(m.dev(), m.ino())) {
                 pipeline.stats.skip(SkipReason::Allowlisted);
                 return;
@@ -268,7 +291,7 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
         return;
     }
     if len > STREAM_THRESHOLD {
-        // Peek at the head for the binary test, then stream the rest after it.
+        // Peek at the head for the encoding and binary tests, then stream the rest after it.
         buf.clear();
         if let Err(e) = (&mut file).take(crate::source::BINARY_SNIFF as u64).read_to_end(buf) {
             return fail("read failed", e);
@@ -281,13 +304,24 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
             let name = root.display(path);
             return crate::source::scan_maybe_archive(pipeline, &name, buf, &opts.archives, opts.include_binary);
         }
-        if !opts.include_binary && crate::source::looks_binary(buf) {
+        let utf16 = decode::sniff_utf16(buf);
+        if utf16.is_none() && !opts.include_binary && crate::source::looks_binary(buf) {
             pipeline.stats.skip(SkipReason::Binary);
             return;
         }
         let head = std::io::Cursor::new(std::mem::take(buf));
-        let mut reader = head.chain((&mut file).take(opts.max_file_size));
-        if let Err(e) = pipeline.scan_reader(&mut reader, &origin) {
+        let reader = head.chain((&mut file).take(opts.max_file_size));
+        let (result, reader) = match utf16 {
+            Some(order) => {
+                let mut text = decode::Utf16Reader::new(reader, order);
+                (pipeline.scan_reader(&mut text, &origin), text.into_inner())
+            }
+            None => {
+                let mut reader = reader;
+                (pipeline.scan_reader(&mut reader, &origin), reader)
+            }
+        };
+        if let Err(e) = result {
             fail("read failed", e);
         }
         *buf = reader.into_inner().0.into_inner();
@@ -300,6 +334,12 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
     if opts.archives.depth > 0 && archive::sniff(buf).is_archive() {
         let name = root.display(path);
         return crate::source::scan_maybe_archive(pipeline, &name, buf, &opts.archives, opts.include_binary);
+    }
+    if let Some(order) = decode::sniff_utf16(buf) {
+        text.clear();
+        decode::transcode(buf, order, text);
+        pipeline.scan_bytes(text, &origin);
+        return;
     }
     if !opts.include_binary && crate::source::looks_binary(buf) {
         pipeline.stats.skip(SkipReason::Binary);

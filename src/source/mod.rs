@@ -3,6 +3,7 @@
 //! reports.
 
 pub mod archive;
+pub mod decode;
 pub mod fs;
 pub mod git;
 pub mod image;

@@ -10,6 +10,7 @@ mod dir;
 mod formats;
 mod git;
 mod hooks;
+mod hostile;
 mod image;
 mod precision;
 mod redact;
