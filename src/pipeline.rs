@@ -438,6 +438,14 @@ impl Pipeline {
     /// Scans a stream in bounded chunks, overlapping so that no secret is lost at a boundary.
     /// Returns the number of bytes read.
     pub fn scan_reader(&self, reader: &mut dyn Read, origin: &dyn Fn() -> Origin) -> std::io::Result<u64> {
+        // The stream's last chunk (at its end, or where a read failed): everything left is final.
+        let last_chunk = |line_base, col_base, report_from| Placement {
+            line_base,
+            col_base,
+            report_from,
+            report_before: usize::MAX,
+            keep_line: None,
+        };
         const CHUNK: usize = 4 << 20;
         let overlap = self.max_match_reach();
         let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + overlap);
@@ -459,17 +467,7 @@ impl Pipeline {
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(e) => {
                         buf.truncate(filled);
-                        self.scan_part(
-                            &buf,
-                            origin,
-                            Placement {
-                                line_base,
-                                col_base,
-                                report_from,
-                                report_before: usize::MAX,
-                                keep_line: None,
-                            },
-                        );
+                        self.scan_part(&buf, origin, last_chunk(line_base, col_base, report_from));
                         return Err(e);
                     }
                 }
@@ -477,17 +475,7 @@ impl Pipeline {
             buf.truncate(filled);
             total += (filled - start_len) as u64;
             if eof {
-                self.scan_part(
-                    &buf,
-                    origin,
-                    Placement {
-                        line_base,
-                        col_base,
-                        report_from,
-                        report_before: usize::MAX,
-                        keep_line: None,
-                    },
-                );
+                self.scan_part(&buf, origin, last_chunk(line_base, col_base, report_from));
                 return Ok(total);
             }
             // Everything before `cut` is final after this pass; keep `overlap` bytes for the next
