@@ -1,6 +1,6 @@
-//! Matching: turns bytes into rule matches. One Aho-Corasick automaton over every rule's keywords
-//! finds where to look; only the rules whose keywords hit run their regex, and only on a bounded
-//! window around each hit. Each candidate then passes the rule's entropy and checksum gates, the
+//! Matching: turns bytes into rule matches. One pass of the keyword prefilter ([`prefilter`]) finds
+//! where any rule's keyword occurs; only the rules whose keywords hit run their regex, and only on a
+//! bounded window around each hit. Each candidate then passes the rule's entropy and checksum gates, the
 //! global placeholder filter, the user's secret allowlist and the inline allow comments. This module
 //! does no I/O and prints nothing; it is shared read-only by all threads, each of which brings its
 //! own [`Scratch`].
@@ -9,13 +9,14 @@ pub mod checksum;
 mod entropy;
 mod filters;
 pub mod pending;
+pub mod prefilter;
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use memchr::{memchr, memrchr};
 
 use crate::rules::RuleSet;
+use prefilter::KeywordFinder;
 
 pub use entropy::shannon_entropy;
 pub use filters::{is_placeholder, line_has_allow_comment, SecretAllow};
@@ -70,8 +71,8 @@ impl Scratch {
 /// The compiled matcher of one scan.
 pub struct Scanner {
     rules: Arc<RuleSet>,
-    prefilter: AhoCorasick,
-    /// For each keyword (automaton pattern id), the rules that listed it.
+    prefilter: KeywordFinder,
+    /// For each keyword (prefilter pattern id), the rules that listed it.
     keyword_rules: Vec<Vec<usize>>,
     allow: SecretAllow,
     /// Rules that match on the path alone.
@@ -82,7 +83,7 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    /// Builds the keyword automaton. Regexes are compiled lazily, on a rule's first keyword hit.
+    /// Builds the keyword prefilter. Regexes are compiled lazily, on a rule's first keyword hit.
     pub fn new(rules: Arc<RuleSet>, allow: SecretAllow) -> anyhow::Result<Scanner> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
@@ -105,12 +106,7 @@ impl Scanner {
                 }
             }
         }
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&keywords)
-            .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&keywords))?;
+        let prefilter = KeywordFinder::new(&keywords)?;
         let path_only = rules
             .rules
             .iter()
@@ -210,30 +206,31 @@ impl Scanner {
         if scratch.last_window.len() < self.rules.rules.len() {
             scratch.last_window.resize(self.rules.rules.len(), 0);
         }
-        for hit in self.prefilter.find_overlapping_iter(hay) {
-            for &r in &self.keyword_rules[hit.pattern().as_usize()] {
-                let want = hit.end().saturating_add(self.rules.rules[r].window());
-                let last = scratch.last_window[r] as usize;
+        let (windows, last_window, touched) = (&mut scratch.windows, &mut scratch.last_window, &mut scratch.touched);
+        self.prefilter.for_each_hit(hay, |hit| {
+            for &r in &self.keyword_rules[hit.pattern] {
+                let want = hit.end.saturating_add(self.rules.rules[r].window());
+                let last = last_window[r] as usize;
                 if last != 0 {
                     // Hits arrive in order of their end: one that starts inside the rule's latest
                     // window only stretches it. A run of keyword hits (a megabyte of `aaaa…`)
                     // therefore costs one window, not one per byte.
-                    let w = &mut scratch.windows[last - 1];
-                    if hit.start() <= w.2 {
+                    let w = &mut windows[last - 1];
+                    if hit.start <= w.2 {
                         if want > w.2 {
                             w.2 = window_end(hay, want);
                         }
                         continue;
                     }
                 } else {
-                    scratch.touched.push(r);
+                    touched.push(r);
                 }
-                let start = window_start(hay, hit.start());
+                let start = window_start(hay, hit.start);
                 let end = window_end(hay, want);
-                scratch.windows.push((r, start, end));
-                scratch.last_window[r] = scratch.windows.len() as u32;
+                windows.push((r, start, end));
+                last_window[r] = windows.len() as u32;
             }
-        }
+        });
         for r in scratch.touched.drain(..) {
             scratch.last_window[r] = 0;
         }
