@@ -118,6 +118,12 @@ fn run_git(args: GitArgs) -> Result<u8> {
         if c.shallow {
             p.warn("this is a shallow clone: history before its boundary was not scanned");
         }
+        if c.partial && mode_name == "full" {
+            p.warn(
+                "this is a partial clone: objects its promisor remote never sent are not local and were \
+                 not scanned (clone without `--filter` for a complete scan)",
+            );
+        }
         let mut m = serde_json::Map::new();
         m.insert(
             "git".into(),
@@ -131,6 +137,7 @@ fn run_git(args: GitArgs) -> Result<u8> {
                 "blobs_skipped": c.blobs_skipped,
                 "submodules_not_scanned": c.submodules,
                 "shallow": c.shallow,
+                "partial_clone": c.partial,
                 "complete": c.complete,
             }),
         );

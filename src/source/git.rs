@@ -102,6 +102,9 @@ pub struct Coverage {
     pub errors: Vec<String>,
     /// The repository is a shallow clone.
     pub shallow: bool,
+    /// The repository is a partial clone (it has a promisor remote): objects that were never
+    /// fetched are not local, so a full-history scan cannot read them.
+    pub partial: bool,
     /// Everything that should have been read was read.
     pub complete: bool,
 }
@@ -479,9 +482,11 @@ pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<Git
         Err(err) if opts.mode == GitMode::Full => (None, Some(format!("{err:#}"))),
         Err(err) => return Err(err),
     };
+    let partial = is_partial_clone(&local);
     let mut scan = GitScan {
         coverage: Coverage {
             shallow,
+            partial,
             refs: count_refs(&local)?,
             errors: head_error.into_iter().collect(),
             ..Coverage::default()
@@ -506,10 +511,24 @@ pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<Git
         GitMode::Staged => pool.install(|| staged(&repo, opts, visit, &mut scan))?,
         GitMode::Range { base, head } => pool.install(|| range(&repo, base, head, opts, visit, &mut scan))?,
     }
-    scan.coverage.complete = scan.coverage.errors.is_empty() && !shallow;
+    scan.coverage.complete = scan.coverage.errors.is_empty() && !shallow && !(partial && opts.mode == GitMode::Full);
     scan.kept.sort_unstable();
     scan.kept.dedup();
     Ok(scan)
+}
+
+/// True for a partial clone (`git clone --filter=...`): a promisor remote in the configuration, or a
+/// pack fetched from one (a `.promisor` file beside it).
+fn is_partial_clone(repo: &gix::Repository) -> bool {
+    let config = repo.config_snapshot();
+    if config.string("extensions.partialClone").is_some() {
+        return true;
+    }
+    let packs = repo.objects.store_ref().path().join("pack");
+    std::fs::read_dir(packs).is_ok_and(|dir| {
+        dir.filter_map(|e| e.ok())
+            .any(|e| e.path().extension().is_some_and(|x| x == "promisor"))
+    })
 }
 
 /// Opens the repository containing `path`, reading no global or system configuration.

@@ -495,3 +495,37 @@ fn staged_findings_say_staged_not_deleted_from_history() {
     assert_eq!(j.findings()[0]["staged"], true);
     assert_eq!(j.findings()[0]["pushed"], false);
 }
+
+#[test]
+fn a_partial_clone_is_scanned_but_never_called_complete() {
+    let mut repo = Repo::new();
+    repo.write("old.txt", format!("key={}\n", github_pat(131)));
+    repo.commit("a key that only history holds");
+    repo.write("old.txt", "rotated\n");
+    repo.commit("remove it");
+    repo.git(&["config", "uploadpack.allowFilter", "true"]);
+    let clones = Tree::new();
+    let url = format!("file://{}", repo.path().display());
+    // Blobs not needed for the checkout (the old key's) are left on the "server".
+    git_in(
+        clones.path(),
+        &["clone", "-q", "--filter=blob:none", &url, "partial"],
+        1,
+    );
+    let partial = clones.path().join("partial");
+    let r = run_in(&partial, &["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(coverage(&r)["partial_clone"], true);
+    assert_eq!(
+        coverage(&r)["complete"],
+        false,
+        "missing objects must not pass for a complete scan"
+    );
+    assert!(r.stderr.contains("partial clone"), "{}", r.stderr);
+    // A full clone of the same history is complete and finds the key.
+    git_in(clones.path(), &["clone", "-q", &url, "full"], 1);
+    let r = run_in(&clones.path().join("full"), &["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(coverage(&r)["partial_clone"], false);
+    assert_eq!(coverage(&r)["complete"], true);
+}
