@@ -273,18 +273,27 @@ impl GitScan {
         self.appearances.get(blob).map_or(&[], Vec::as_slice)
     }
 
-    /// Every commit reachable from a remote-tracking ref (`refs/remotes/*`): what has left this
-    /// machine. Empty when the repository has no remote-tracking refs.
+    /// Every commit that has left this machine: reachable from a remote-tracking ref
+    /// (`refs/remotes/*`) or from a ref only a hosting service writes (`refs/pull/*`,
+    /// `refs/merge-requests/*`, fetched by mirrors). In a bare repository (a server's copy or a
+    /// mirror) every ref counts. Empty when there is no such ref.
     pub fn remote_reachable(&self) -> Result<std::collections::HashSet<ObjectId>> {
         let repo = self.repo.to_thread_local();
+        let prefixes: &[&str] = if repo.is_bare() {
+            &["refs/"]
+        } else {
+            &["refs/remotes/", "refs/pull/", "refs/merge-requests/"]
+        };
         let mut tips = Vec::new();
         let refs = repo.references().context("listing refs")?;
-        for r in refs.prefixed("refs/remotes/").context("listing remote-tracking refs")? {
-            let Ok(mut r) = r else { continue };
-            if let Ok(id) = r.peel_to_id() {
-                if let Ok(obj) = repo.find_object(id) {
-                    if obj.kind == gix::object::Kind::Commit {
-                        tips.push(id.detach());
+        for prefix in prefixes {
+            for r in refs.prefixed(*prefix).context("listing remote refs")? {
+                let Ok(mut r) = r else { continue };
+                if let Ok(id) = r.peel_to_id() {
+                    if let Ok(obj) = repo.find_object(id) {
+                        if obj.kind == gix::object::Kind::Commit {
+                            tips.push(id.detach());
+                        }
                     }
                 }
             }

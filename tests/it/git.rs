@@ -529,3 +529,34 @@ fn a_partial_clone_is_scanned_but_never_called_complete() {
     assert_eq!(coverage(&r)["partial_clone"], false);
     assert_eq!(coverage(&r)["complete"], true);
 }
+
+#[test]
+fn a_mirror_or_a_pull_request_ref_counts_as_pushed() {
+    let mut repo = Repo::new();
+    repo.write("a.txt", "hello\n");
+    let base = repo.commit("base");
+    // A commit only a hosting service's pull-request ref reaches, plus one stray remote-tracking
+    // ref elsewhere, as a `git clone --mirror` of GitHub has.
+    repo.git(&["checkout", "-q", "-b", "contributor"]);
+    repo.write("pr.txt", format!("key={}\n", github_pat(140)));
+    let pr = repo.commit("a pull request");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["branch", "-q", "-D", "contributor"]);
+    repo.git(&["update-ref", "refs/pull/7/head", &pr]);
+    repo.git(&["update-ref", "refs/remotes/origin/old", &base]);
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = &pats(&r)[0];
+    assert_eq!(f["ref"], "refs/pull/7/head");
+    assert_eq!(f["pushed"], true, "a pull-request ref lives on the server");
+    // In a bare mirror every ref is the server's.
+    let mirror = Tree::new();
+    git_in(
+        mirror.path(),
+        &["clone", "-q", "--mirror", repo.path().to_str().unwrap(), "m.git"],
+        1,
+    );
+    let r = run_in(&mirror.path().join("m.git"), &["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(pats(&r)[0]["pushed"], true);
+}
