@@ -263,7 +263,7 @@ impl Scanner {
             }
             let bytes = secret.as_bytes();
             if let Some(min) = rule.spec.entropy {
-                if shannon_entropy(bytes) < min {
+                if !entropy::passes_entropy(bytes, min) {
                     continue;
                 }
             }
