@@ -751,12 +751,14 @@ fn staged(repo: &gix::ThreadSafeRepository, opts: &GitOptions, visit: &Visit<'_>
     scan_changes(repo, opts, changes, visit, scan)
 }
 
-/// The added lines of `new` against `old` (all of `new` if there is no `old`).
+/// The added lines of `new` against `old` (all of `new` if there is no `old`, or if either is
+/// larger than `max` bytes: then nothing is inflated to diff them).
 fn change_lines(repo: &gix::Repository, old: Option<ObjectId>, new: ObjectId, max: u64) -> Result<LineSet> {
-    let new_data = match repo.find_header(new) {
-        Ok(h) if h.size() > max => return Ok(LineSet(vec![(1, u32::MAX)])),
-        _ => repo.find_blob(new).with_context(|| format!("reading blob {new}"))?,
-    };
+    let too_large = |id: ObjectId| repo.find_header(id).is_ok_and(|h| h.size() > max);
+    if too_large(new) || old.is_some_and(too_large) {
+        return Ok(LineSet(vec![(1, u32::MAX)]));
+    }
+    let new_data = repo.find_blob(new).with_context(|| format!("reading blob {new}"))?;
     let old_data = match old {
         Some(old) => {
             repo.find_blob(old)
@@ -977,8 +979,34 @@ mod full {
         pub idx: u32,
         /// Kind of its delta chain.
         pub family: Family,
+        /// Whether a blob is left out of traversals for its size, without being inflated.
+        pub oversize: Oversize,
         /// Position (in `entries`) of its chain's root.
         pub root: u32,
+    }
+
+    /// Whether a blob entry is too large to inflate, as its pack headers tell.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub(super) enum Oversize {
+        /// Within the limit (or not a blob).
+        No,
+        /// The object is larger than the limit: the size in its entry header for a base object, the
+        /// result size in its delta header for a delta.
+        TooLarge,
+        /// Within the limit, but a delta against an object that is skipped: resolving it would mean
+        /// inflating that object.
+        BaseTooLarge,
+    }
+
+    impl Oversize {
+        /// The reason counted in [`Coverage::blobs_skipped`], if the entry is skipped.
+        pub(super) fn reason(self) -> Option<&'static str> {
+            match self {
+                Oversize::No => None,
+                Oversize::TooLarge => Some("too-large"),
+                Oversize::BaseTooLarge => Some("delta-base-too-large"),
+            }
+        }
     }
 
     /// Node data of the delta tree: the entry's pack offset and position in the index.
@@ -986,7 +1014,20 @@ mod full {
     struct Node {
         offset: u64,
         idx: u32,
+        /// The pack's first entry, present only because a delta tree must start there: an empty
+        /// blob is inflated in its place and nobody is shown it.
+        stand_in: bool,
     }
+
+    /// What a traversal reads entries from: the pack, and for the first entry when it is a
+    /// [`Node::stand_in`], a pack entry holding an empty blob.
+    struct Entries {
+        pack: pack::data::File,
+        stand_in: Option<(u64, Vec<u8>)>,
+    }
+
+    /// A pack entry for an empty blob: type 3 with size 0, then an empty zlib stream.
+    const EMPTY_BLOB_ENTRY: [u8; 9] = [0x30, 0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
 
     /// Roots whose offsets fall in one window of this many bytes are traversed together with a
     /// fresh mapping of the pack, so the pages of finished windows leave resident memory.
@@ -994,8 +1035,14 @@ mod full {
     const WINDOW: u64 = 16 << 20;
 
     /// Reads every entry header of a pack (buffered reads, no mapping) to learn each delta chain's
-    /// object kind and root, without inflating anything.
-    pub(super) fn plan(index: pack::index::File, pack_path: PathBuf, hash: gix::hash::Kind) -> Result<PackPlan> {
+    /// object kind and root, and which blobs are larger than `max_blob` bytes, without inflating
+    /// anything but the first bytes of blob deltas (where the size of their result is written).
+    pub(super) fn plan(
+        index: pack::index::File,
+        pack_path: PathBuf,
+        hash: gix::hash::Kind,
+        max_blob: u64,
+    ) -> Result<PackPlan> {
         use std::os::unix::fs::FileExt;
         let file = std::fs::File::open(&pack_path).with_context(|| format!("opening {}", pack_path.display()))?;
         let file_len = file.metadata()?.len();
@@ -1008,10 +1055,14 @@ mod full {
                 offset: index.pack_offset_at_index(i),
                 idx: i,
                 family: Family::Pending,
+                oversize: Oversize::No,
                 root: u32::MAX,
             })
             .collect();
         entries.sort_unstable_by_key(|e| e.offset);
+        // Object sizes of blobs and of deltas that may be blobs (0 when unknown or unreadable).
+        let mut sizes: Vec<u64> = vec![0; entries.len()];
+        let mut inflate = gix::zlib::Inflate::default();
         let pos = |entries: &[PlanEntry], offset: u64| entries.binary_search_by_key(&offset, |e| e.offset).ok();
         let mut bases: Vec<Option<usize>> = vec![None; entries.len()];
         let (mut window, mut window_start) = (vec![0u8; 1 << 20], u64::MAX);
@@ -1022,7 +1073,8 @@ mod full {
                 entries[i].family = Family::Broken;
                 continue;
             }
-            if window_start == u64::MAX || offset < window_start || offset + 64 > window_start + window_len as u64 {
+            // Room for the entry header and the start of its compressed data.
+            if window_start == u64::MAX || offset < window_start || offset + 4096 > window_start + window_len as u64 {
                 window_len = 0;
                 window_start = offset;
                 while window_len < window.len() {
@@ -1050,6 +1102,7 @@ mod full {
             if let Some(f) = kind {
                 entries[i].family = f;
                 entries[i].root = i as u32;
+                sizes[i] = entry.decompressed_size;
                 continue;
             }
             let base = match entry.header {
@@ -1063,6 +1116,10 @@ mod full {
                     if b < i {
                         entries[i].family = entries[b].family;
                         entries[i].root = entries[b].root;
+                    }
+                    if matches!(entries[i].family, Family::Blob | Family::Pending) {
+                        let data = &window[start + entry.header_size()..window_len];
+                        sizes[i] = delta_result_size(&mut inflate, data).unwrap_or(0);
                     }
                 }
                 None => entries[i].family = Family::Broken,
@@ -1091,6 +1148,27 @@ mod full {
                 e.family = Family::Broken;
             }
         }
+        // Blobs over the limit, and the deltas resolved through them (bases may come later too).
+        for (e, &size) in entries.iter_mut().zip(&sizes) {
+            if e.family == Family::Blob && size > max_blob {
+                e.oversize = Oversize::TooLarge;
+            }
+        }
+        for _ in 0..64 {
+            let mut changed = false;
+            for i in 0..entries.len() {
+                if entries[i].family != Family::Blob || entries[i].oversize != Oversize::No {
+                    continue;
+                }
+                if bases[i].is_some_and(|b| entries[b].oversize != Oversize::No) {
+                    entries[i].oversize = Oversize::BaseTooLarge;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
         Ok(PackPlan {
             index,
             pack_path,
@@ -1098,6 +1176,31 @@ mod full {
             entries,
             damaged,
         })
+    }
+
+    /// The size of a delta's result, from the start of its compressed instructions: two
+    /// little-endian base-128 numbers, the base's size and the result's. `None` if unreadable.
+    fn delta_result_size(inflate: &mut gix::zlib::Inflate, compressed: &[u8]) -> Option<u64> {
+        let mut head = [0u8; 20];
+        inflate.reset();
+        let (_, _, written) = inflate.prefix(compressed, &mut head).ok()?;
+        let mut numbers = [0u64; 2];
+        let mut bytes = head[..written].iter();
+        for n in &mut numbers {
+            let mut shift = 0;
+            loop {
+                let b = *bytes.next()?;
+                if shift > 63 {
+                    return None;
+                }
+                *n |= u64::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+        }
+        Some(numbers[1])
     }
 
     /// Inflates every entry of the given families once, in pack order, on `threads` threads, calling
@@ -1115,11 +1218,21 @@ mod full {
         let Some(first) = plan.entries.first() else {
             return Ok(0);
         };
+        if first.root != 0 && first.oversize != Oversize::No {
+            // The pack starts with a delta of a skipped blob, and a delta tree must start at the
+            // first entry with its whole chain: read this (rare) pack entry by entry instead.
+            let (bytes, errors) = fallback(plan, families, hash, &|_| false, inspect);
+            return match errors.into_iter().next() {
+                Some(err) => Err(anyhow!("{err}")),
+                None => Ok(bytes),
+            };
+        }
         let mut total = 0;
         let windows = plan.entries.last().map_or(0, |e| e.offset / WINDOW) + 1;
         for w in 0..windows {
             let in_window = |e: &PlanEntry| {
                 families.contains(&e.family)
+                    && e.oversize == Oversize::No
                     && plan
                         .entries
                         .get(e.root as usize)
@@ -1129,16 +1242,18 @@ mod full {
                 continue;
             }
             // `from_offsets_in_pack` starts reading right after the pack header, so the pack's first
-            // entry must be part of every traversal: alone if it is a base object, else with its chain.
+            // entry must be part of every traversal: alone if it is a base object (then, outside its
+            // window or when skipped, an empty stand-in is inflated instead of it), else with its chain.
             let first_root = first.root;
             let nodes = plan
                 .entries
                 .iter()
                 .enumerate()
                 .filter(|(i, e)| in_window(e) || *i == 0 || (first_root != 0 && e.root == first_root))
-                .map(|(_, e)| Node {
+                .map(|(i, e)| Node {
                     offset: e.offset,
                     idx: e.idx,
+                    stand_in: i == 0 && first_root == 0 && !in_window(e),
                 });
             total += traverse_nodes(plan, nodes, threads, hash, inspect.clone())?;
         }
@@ -1157,6 +1272,11 @@ mod full {
     {
         let interrupt = AtomicBool::new(false);
         let index = &plan.index;
+        let mut nodes = nodes.peekable();
+        let stand_in = nodes
+            .peek()
+            .filter(|n| n.stand_in)
+            .map(|n| (n.offset, EMPTY_BLOB_ENTRY.to_vec()));
         let tree = DeltaTree::from_offsets_in_pack(
             &plan.pack_path,
             nodes,
@@ -1175,10 +1295,16 @@ mod full {
         let bytes_ref = &bytes;
         let mut inspect = inspect;
         tree.traverse(
-            |range, pack: &pack::data::File| pack.entry_slice(range),
-            &pack,
+            |range, src: &Entries| match &src.stand_in {
+                Some((offset, entry)) if *offset == range.start => Some(entry.as_slice()),
+                _ => src.pack.entry_slice(range),
+            },
+            &Entries { pack, stand_in },
             plan.pack_end,
             move |node: &mut Node, _progress, ctx: dtraverse::Context<'_>| {
+                if node.stand_in {
+                    return Ok(());
+                }
                 let kind = ctx.entry.header.as_kind().unwrap_or(gix::objs::Kind::Blob);
                 bytes_ref.fetch_add(ctx.decompressed.len() as u64, Ordering::Relaxed);
                 inspect(kind, index.oid_at_index(node.idx), ctx.decompressed);
@@ -1230,7 +1356,7 @@ mod full {
                 errors.push(format!("object {id} at offset {} of {shown} is unreadable", e.offset));
                 continue;
             }
-            if !families.contains(&e.family) || done(id) {
+            if !families.contains(&e.family) || e.oversize != Oversize::No || done(id) {
                 continue;
             }
             match bundle.get_object_by_index(e.idx, &mut buf, &mut inflate, &mut cache) {
@@ -1337,7 +1463,7 @@ mod full {
         for path in &pack_paths {
             let planned = pack::index::File::at(path, hash)
                 .map_err(|err| anyhow!("{err}"))
-                .and_then(|index| plan(index, path.with_extension("pack"), hash));
+                .and_then(|index| plan(index, path.with_extension("pack"), hash, opts.max_blob_size));
             match planned {
                 Ok(p) => plans.push(p),
                 Err(err) => cov.errors.push(format!("cannot read pack {}: {err:#}", path.display())),
@@ -1386,12 +1512,29 @@ mod full {
                 }
             }
         }
+        // Blobs left out for their size; counted once all packs and loose objects are read, since
+        // a blob skipped as a delta of a large base may be stored whole elsewhere.
+        let mut oversize: Vec<(ObjectId, &'static str)> = Vec::new();
+        for plan in &plans {
+            for e in plan.entries.iter().filter(|e| e.family == Family::Blob) {
+                if let Some(reason) = e.oversize.reason() {
+                    oversize.push((plan.index.oid_at_index(e.idx).to_owned(), reason));
+                }
+            }
+        }
         let mut loose_other: Vec<(PathBuf, ObjectId)> = Vec::new();
         for dir in &loose_dirs {
             let store = gix::odb::loose::Store::at(dir, hash);
             let ids: Vec<ObjectId> = store.iter().filter_map(|r| r.ok()).collect();
             let mut buf = Vec::new();
             for id in ids {
+                // The header first, so a large blob is never inflated.
+                if let Ok(Some((size, gix::objs::Kind::Blob))) = store.try_header(&id) {
+                    if size > opts.max_blob_size {
+                        oversize.push((id, "too-large"));
+                        continue;
+                    }
+                }
                 match store.try_find(&id, &mut buf) {
                     Ok(Some(obj)) => {
                         cov.bytes_decompressed += obj.data.len() as u64;
@@ -1411,6 +1554,11 @@ mod full {
                         cov.errors.push(format!("loose object {id}: {err}"));
                     }
                 }
+            }
+        }
+        for (id, reason) in oversize {
+            if seen.insert(&id) {
+                *stats.skipped.lock().expect("stats lock").entry(reason).or_default() += 1;
             }
         }
         cov.blobs_scanned = stats.scanned.load(Ordering::Relaxed);

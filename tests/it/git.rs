@@ -495,3 +495,109 @@ fn staged_findings_say_staged_not_deleted_from_history() {
     assert_eq!(j.findings()[0]["staged"], true);
     assert_eq!(j.findings()[0]["pushed"], false);
 }
+
+/// Lines of filler text, `n` of them, about 40 bytes each.
+fn filler(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("line {i:05} of a large generated file\n"))
+        .collect()
+}
+
+/// Blobs over --max-file-size are skipped from their headers, never inflated: loose objects, whole
+/// objects in a pack, deltas whose result is too large, and deltas of a skipped base.
+#[test]
+fn blobs_over_the_size_limit_are_skipped_without_being_inflated() {
+    let mut repo = Repo::new();
+    let (small_key, big_key, cut_key) = (github_pat(120), github_pat(121), github_pat(122));
+    repo.write("small.txt", format!("key={small_key}\n"));
+    let big = format!("key={big_key}\n{}", filler(1000));
+    repo.write("big.txt", &big);
+    repo.commit("a large file");
+    repo.write("big.txt", big.replacen("line 00500", "LINE 00500", 1));
+    repo.commit("edit the large file");
+    // A small version, mostly a copy of the large one: packed, it becomes a delta of it.
+    let cut = format!("key={cut_key}\n{}", filler(60));
+    repo.write("big.txt", &cut);
+    repo.commit("cut the large file down");
+    let args = ["git", ".", "-f", "json", "--no-redact", "--max-file-size", "10K"];
+    let secrets = |r: &Run| {
+        let mut s: Vec<String> = pats(r)
+            .iter()
+            .map(|f| f["secret"].as_str().unwrap().to_string())
+            .collect();
+        s.sort();
+        s
+    };
+
+    let r = repo.run(&args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(c["blobs_skipped"], serde_json::json!({"too-large": 2}), "{c}");
+    assert!(c["bytes_decompressed"].as_u64().unwrap() < 10_000, "{c}");
+    let mut want = vec![small_key.clone(), cut_key.clone()];
+    want.sort();
+    assert_eq!(secrets(&r), want);
+
+    repo.git(&["gc", "-q"]);
+    let cut_id = repo.git(&["rev-parse", "HEAD:big.txt"]);
+    let listed = repo.git(&[
+        "cat-file",
+        "--batch-check=%(objectname) %(deltabase)",
+        "--batch-all-objects",
+    ]);
+    let base = listed
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{cut_id} ")))
+        .expect("the cut blob is packed");
+    let big_ids = [
+        repo.git(&["rev-parse", "HEAD~1:big.txt"]),
+        repo.git(&["rev-parse", "HEAD~2:big.txt"]),
+    ];
+    assert!(
+        big_ids.iter().any(|id| id == base),
+        "git stored the small version as a delta of a large one"
+    );
+    let r = repo.run(&args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(
+        c["blobs_skipped"],
+        serde_json::json!({"too-large": 2, "delta-base-too-large": 1}),
+        "{c}"
+    );
+    assert!(c["bytes_decompressed"].as_u64().unwrap() < 10_000, "{c}");
+    assert_eq!(secrets(&r), vec![small_key.clone()]);
+    assert_eq!(c["complete"], true);
+
+    // With the limit raised, everything is read again.
+    let r = repo.run(&["git", ".", "-f", "json", "--no-redact"]);
+    let mut all = secrets(&r);
+    all.dedup();
+    assert_eq!(all.len(), 3, "{}", r.stdout);
+    assert_eq!(coverage(&r)["blobs_skipped"], serde_json::json!({}));
+}
+
+/// `git add` streams a file over core.bigFileThreshold straight into a pack of its own, where it is
+/// the first entry: the one a pack traversal must start from. It is skipped without being inflated.
+#[test]
+fn a_large_blob_at_the_start_of_a_pack_is_skipped_without_being_inflated() {
+    let mut repo = Repo::new();
+    let key = github_pat(123);
+    repo.write("big.txt", format!("key={key}\n{}", filler(1000)));
+    repo.git(&["-c", "core.bigFileThreshold=10k", "add", "big.txt"]);
+    repo.write("small.txt", format!("key={key}\n"));
+    repo.commit("one large, one small");
+    let id = repo.git(&["rev-parse", "HEAD:big.txt"]);
+    let loose = repo.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    assert!(!loose.exists(), "git wrote the large blob to a pack of its own");
+    let r = repo.run(&["git", ".", "-f", "json", "--max-file-size", "10K"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(c["blobs_skipped"], serde_json::json!({"too-large": 1}), "{c}");
+    assert!(c["bytes_decompressed"].as_u64().unwrap() < 10_000, "{c}");
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["path"], "small.txt");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(pats(&r).len(), 2, "{}", r.stdout);
+}
