@@ -114,7 +114,11 @@ fn run_git(args: GitArgs) -> Result<u8> {
     };
     let roots = vec![args.path.display().to_string()];
     scan_with_extra(&out, &settings, "git", roots, |p| {
-        let c = source::git::scan_into(&args.path, &opts, args.include_binary, p)?;
+        let content = source::git::BlobContent {
+            include_binary: args.include_binary,
+            archives: archive_limits(args.archives.archive_depth, args.max_file_size),
+        };
+        let c = source::git::scan_into(&args.path, &opts, &content, p)?;
         if c.shallow {
             p.warn("this is a shallow clone: history before its boundary was not scanned");
         }

@@ -136,6 +136,9 @@ pub struct Placement<'a> {
     pub report_before: usize,
     /// When set, only matches on lines for which this returns true are reported (added lines).
     pub keep_line: Option<&'a (dyn Fn(u64) -> bool + Sync)>,
+    /// When set, called with each finding and its raw secret before the finding is reported, so
+    /// a source can fill in what depends on the secret itself (whether git's HEAD still holds it).
+    pub on_secret: Option<&'a (dyn Fn(&[u8], &mut Finding) + Sync)>,
 }
 
 impl Placement<'_> {
@@ -147,6 +150,7 @@ impl Placement<'_> {
             report_from: 0,
             report_before: usize::MAX,
             keep_line: None,
+            on_secret: None,
         }
     }
 }
@@ -431,6 +435,9 @@ impl Pipeline {
                     column,
                 });
             }
+            if let Some(hook) = place.on_secret {
+                hook(&bytes[m.start..m.end], &mut finding);
+            }
             found(finding);
         }
     }
@@ -445,6 +452,7 @@ impl Pipeline {
             report_from,
             report_before: usize::MAX,
             keep_line: None,
+            on_secret: None,
         };
         const CHUNK: usize = 4 << 20;
         let overlap = self.max_match_reach();
@@ -490,6 +498,7 @@ impl Pipeline {
                     report_from,
                     report_before: cut,
                     keep_line: None,
+                    on_secret: None,
                 },
             );
             let keep_from = cut.saturating_sub(crate::scan::WINDOW_BEFORE);

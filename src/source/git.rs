@@ -316,9 +316,10 @@ impl GitScan {
             .collect())
     }
 
-    /// The content of `path` in HEAD's tree, if HEAD exists and has a blob there. Lets a caller check
-    /// whether a secret's text is still present at HEAD even if the file changed around it.
-    pub fn head_blob(&self, path: &str) -> Result<Option<Vec<u8>>> {
+    /// The text of `path` in HEAD's tree (transcoded to UTF-8 when it is UTF-16), if HEAD exists
+    /// and has a blob there of at most `max` bytes. Lets a caller check whether a secret is still
+    /// present at HEAD even if the file changed around it.
+    pub fn head_text(&self, path: &str, max: u64) -> Result<Option<Vec<u8>>> {
         let Some(tree) = self.head_tree else {
             return Ok(None);
         };
@@ -333,26 +334,96 @@ impl GitScan {
         if !entry.mode().is_blob_or_symlink() {
             return Ok(None);
         }
-        let blob = repo
-            .find_blob(entry.object_id())
-            .with_context(|| format!("reading {path} at HEAD"))?;
-        Ok(Some(blob.detach().data))
+        let id = entry.object_id();
+        if repo.find_header(id).is_ok_and(|h| h.size() > max) {
+            return Ok(None);
+        }
+        let data = repo
+            .find_blob(id)
+            .with_context(|| format!("reading {path} at HEAD"))?
+            .detach()
+            .data;
+        Ok(Some(match super::decode::sniff_utf16(&data) {
+            Some(order) => {
+                let mut text = Vec::new();
+                super::decode::transcode(&data, order, &mut text);
+                text
+            }
+            None => data,
+        }))
     }
+}
+
+/// How [`scan_into`] reads a blob's content: binary blobs, UTF-16 text and archives.
+#[derive(Debug, Clone)]
+pub struct BlobContent {
+    /// Scan blobs that look binary instead of skipping them.
+    pub include_binary: bool,
+    /// How archive blobs (and archives inside them) are opened; depth 0 leaves them as they are.
+    pub archives: super::archive::Limits,
+}
+
+/// Hands `emit` each scannable text of a blob: the blob itself (`member` is `None`; transcoded to
+/// UTF-8 when it is UTF-16) or each member of an archive blob, named with the nested path under
+/// `name()` (`config.zip!/.env`). Returns the reason when the blob is skipped as a whole. Archive
+/// limits, bombs and binary members are counted and reported only on the `first_pass`.
+fn blob_texts(
+    name: &dyn Fn() -> String,
+    data: &[u8],
+    content: &BlobContent,
+    pipeline: &Pipeline,
+    first_pass: bool,
+    emit: &mut dyn FnMut(Option<&str>, &[u8]),
+) -> Option<&'static str> {
+    use super::{archive, decode};
+    let mut utf8 = Vec::new();
+    if content.archives.depth > 0 && archive::sniff(data).is_archive() {
+        let outcome = archive::walk(&name(), data, &content.archives, &mut |member, bytes| {
+            if let Some(order) = decode::sniff_utf16(bytes) {
+                utf8.clear();
+                decode::transcode(bytes, order, &mut utf8);
+                emit(Some(member), &utf8);
+            } else if !content.include_binary && super::looks_binary(bytes) {
+                if first_pass {
+                    pipeline.stats.skip(crate::pipeline::SkipReason::Binary);
+                }
+            } else {
+                emit(Some(member), bytes);
+            }
+        });
+        if first_pass {
+            super::report_archive_outcome(pipeline, &outcome);
+        }
+        return None;
+    }
+    if let Some(order) = decode::sniff_utf16(data) {
+        decode::transcode(data, order, &mut utf8);
+        emit(None, &utf8);
+        return None;
+    }
+    if !content.include_binary && super::looks_binary(data) {
+        return Some("binary");
+    }
+    emit(None, data);
+    None
 }
 
 /// Scans the repository at `path` into `pipeline` and returns what was covered. Every unique blob
 /// is scanned once; the blobs with findings are scanned again for each place they appear, with
 /// that place's provenance (and, in staged and range modes, only their added lines reported).
-/// Problems that do not stop the scan (a corrupt pack, an unreadable object) are reported through
-/// the pipeline, so the exit status is 2.
-pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline: &Pipeline) -> Result<Coverage> {
-    let visit = |_: &oid, data: &[u8]| {
-        if !include_binary && super::looks_binary(data) {
-            Verdict::Skip("binary")
-        } else if pipeline.has_matches(data) {
-            Verdict::Keep
-        } else {
-            Verdict::Drop
+/// UTF-16 blobs are transcoded and archive blobs opened, as in directory scans. Problems that do
+/// not stop the scan (a corrupt pack, an unreadable object) are reported through the pipeline, so
+/// the exit status is 2.
+pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline: &Pipeline) -> Result<Coverage> {
+    let visit = |id: &oid, data: &[u8]| {
+        let mut matched = false;
+        let skipped = blob_texts(&|| id.to_string(), data, content, pipeline, true, &mut |_, text| {
+            matched |= pipeline.has_matches(text);
+        });
+        match skipped {
+            Some(reason) => Verdict::Skip(reason),
+            None if matched => Verdict::Keep,
+            None => Verdict::Drop,
         }
     };
     let scan = scan_git(path, opts, &visit)?;
@@ -381,6 +452,8 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
             Err(err) => pipeline.warn(format!("cannot list HEAD's files for path rules: {err:#}")),
         }
     }
+    // HEAD's text at a path (UTF-16 transcoded), read once, for the per-secret `in_head`.
+    let mut head_texts: HashMap<String, Arc<Option<Vec<u8>>>> = HashMap::new();
     for id in scan.kept() {
         let data = match scan.read_blob(id) {
             Ok(d) => d,
@@ -391,15 +464,25 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
         };
         let appearances = scan.appearances(id);
         if appearances.is_empty() {
-            let origin = Origin {
-                path: id.to_string(),
-                git: Some(GitProvenance {
-                    blob: id.to_string(),
-                    ..GitProvenance::default()
-                }),
-                image: None,
+            let git = GitProvenance {
+                blob: id.to_string(),
+                ..GitProvenance::default()
             };
-            pipeline.rescan(&data, &|| origin.clone(), Placement::whole());
+            blob_texts(
+                &|| id.to_string(),
+                &data,
+                content,
+                pipeline,
+                false,
+                &mut |member, text| {
+                    let origin = Origin {
+                        path: member.map_or_else(|| id.to_string(), str::to_owned),
+                        git: Some(git.clone()),
+                        image: None,
+                    };
+                    pipeline.rescan(text, &|| origin.clone(), Placement::whole());
+                },
+            );
         }
         for a in appearances {
             let mut prov = provenance(id, a);
@@ -412,20 +495,53 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
                     prov.pushed = Some(ObjectId::from_hex(c.id.as_bytes()).is_ok_and(|oid| set.contains(&oid)));
                 }
             }
-            let origin = Origin {
-                path: a.path.clone(),
-                git: Some(prov),
-                image: None,
+            // A finding is in HEAD when HEAD's file at the same path still holds its secret, even
+            // if the file changed around it. Members of an archive: only if HEAD has the same blob.
+            let head_text = if a.in_head || matches!(a.reach, Reach::Index) {
+                None
+            } else {
+                let text = head_texts.entry(a.path.clone()).or_insert_with(|| {
+                    Arc::new(scan.head_text(&a.path, opts.max_blob_size).unwrap_or_else(|err| {
+                        pipeline.warn(format!("cannot read {} at HEAD: {err:#}", a.path));
+                        None
+                    }))
+                });
+                Some(text.clone())
             };
             let keep = a
                 .added_lines
                 .as_ref()
                 .map(|lines| move |line: u64| lines.contains(u32::try_from(line).unwrap_or(u32::MAX)));
-            let place = Placement {
-                keep_line: keep.as_ref().map(|k| k as &(dyn Fn(u64) -> bool + Sync)),
-                ..Placement::whole()
-            };
-            pipeline.rescan(&data, &|| origin.clone(), place);
+            blob_texts(
+                &|| a.path.clone(),
+                &data,
+                content,
+                pipeline,
+                false,
+                &mut |member, text| {
+                    let origin = Origin {
+                        path: member.unwrap_or(&a.path).to_owned(),
+                        git: Some(prov.clone()),
+                        image: None,
+                    };
+                    let still_in_head = |secret: &[u8], f: &mut crate::finding::Finding| {
+                        if let (Some(git), Some(Some(head))) = (f.git.as_mut(), head_text.as_deref()) {
+                            git.in_head = memchr::memmem::find(head, secret).is_some();
+                        }
+                    };
+                    let place = Placement {
+                        // Added lines are lines of the blob itself, not of an archive's members.
+                        keep_line: keep
+                            .as_ref()
+                            .filter(|_| member.is_none())
+                            .map(|k| k as &(dyn Fn(u64) -> bool + Sync)),
+                        on_secret: (member.is_none() && head_text.is_some())
+                            .then_some(&still_in_head as &(dyn Fn(&[u8], &mut crate::finding::Finding) + Sync)),
+                        ..Placement::whole()
+                    };
+                    pipeline.rescan(text, &|| origin.clone(), place);
+                },
+            );
         }
     }
     for err in &scan.coverage.errors {

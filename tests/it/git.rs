@@ -601,3 +601,110 @@ fn a_large_blob_at_the_start_of_a_pack_is_skipped_without_being_inflated() {
     let r = repo.run(&["git", ".", "-f", "json"]);
     assert_eq!(pats(&r).len(), 2, "{}", r.stdout);
 }
+
+/// `in_head` is about the secret, not the blob: an unrelated edit to the file keeps it true.
+#[test]
+fn in_head_follows_the_secret_when_the_file_changes_around_it() {
+    let mut repo = Repo::new();
+    let key = github_pat(124);
+    repo.write("app.env", format!("NAME=app\nTOKEN={key}\n"));
+    repo.commit("add the token");
+    repo.write("app.env", format!("NAME=renamed\nTOKEN={key}\n"));
+    repo.commit("an unrelated edit");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|f| f["in_head"] == true), "{found:#?}");
+
+    repo.write("app.env", "NAME=renamed\n");
+    repo.commit("remove the token");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    let found = pats(&r);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|f| f["in_head"] == false), "{found:#?}");
+    // The text report no longer calls the first one "deleted" while the key is still there.
+}
+
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn utf16le(text: &str) -> Vec<u8> {
+    std::iter::once(0xFEFF)
+        .chain(text.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect()
+}
+
+/// A committed zip holding a `.env` and a UTF-16 file are read like `dir` reads them, in full
+/// history and in `--staged`, with nested paths and the outer blob's provenance.
+#[test]
+fn archive_and_utf16_blobs_are_opened_in_history_and_staged() {
+    let mut repo = Repo::new();
+    let (zipped, wide, staged_zip, staged_wide) = (github_pat(125), github_pat(126), github_pat(127), github_pat(128));
+    repo.write("README.md", "hello\n");
+    repo.commit("initial");
+    let env = format!("A=1\nTOKEN={zipped}\n");
+    repo.write(
+        "deploy/config.zip",
+        zip_of(&[(".env", env.as_bytes()), ("logo.bin", b"\x00\x01\x02")]),
+    );
+    repo.write("notes.txt", utf16le(&format!("line one\r\nkey = {wide}\r\n")));
+    let added = repo.commit("config bundle and notes");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    let at = |p: &str| {
+        found
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("no finding at {p}: {found:#?}"))
+    };
+    let z = at("deploy/config.zip!/.env");
+    assert_eq!((z["line"].as_u64(), z["column"].as_u64()), (Some(2), Some(7)));
+    assert_eq!(z["commit"], added.as_str());
+    assert_eq!(z["blob"], repo.git(&["rev-parse", "HEAD:deploy/config.zip"]).as_str());
+    assert_eq!(z["in_head"], true);
+    let w = at("notes.txt");
+    assert_eq!((w["line"].as_u64(), w["column"].as_u64()), (Some(2), Some(7)));
+    assert_eq!(w["in_head"], true);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    // Without archives, the zip is a binary blob again.
+    let r = repo.run(&["git", ".", "-f", "json", "--archive-depth", "0"]);
+    assert_eq!(pats(&r).len(), 1, "{}", r.stdout);
+    assert_eq!(coverage(&r)["blobs_skipped"]["binary"], 1);
+
+    // Staged: a new zip and an edited UTF-16 file; only the added line of the latter is new.
+    repo.write(
+        "ci/secrets.zip",
+        zip_of(&[("ci/.npmrc", format!("//r/:_authToken={staged_zip}\n").as_bytes())]),
+    );
+    repo.write(
+        "notes.txt",
+        utf16le(&format!("line one\r\nkey = {wide}\r\nother = {staged_wide}\r\n")),
+    );
+    repo.git(&["add", "-A"]);
+    let r = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut got: Vec<(String, u64)> = pats(&r)
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("ci/secrets.zip!/ci/.npmrc".to_string(), 1),
+            ("notes.txt".to_string(), 3)
+        ]
+    );
+    assert!(pats(&r).iter().all(|f| f["staged"] == true));
+}
