@@ -123,6 +123,9 @@ enum Sink {
     Stream(Box<dyn Write + Send>),
 }
 
+/// Called with a finding and its raw secret before the finding is reported (see [`Placement`]).
+pub type SecretHook<'h> = dyn Fn(&[u8], &mut Finding) + Sync + 'h;
+
 /// What a source says about one piece of bytes besides the bytes.
 #[derive(Clone, Copy)]
 pub struct Placement<'a> {
@@ -138,7 +141,7 @@ pub struct Placement<'a> {
     pub keep_line: Option<&'a (dyn Fn(u64) -> bool + Sync)>,
     /// When set, called with each finding and its raw secret before the finding is reported, so
     /// a source can fill in what depends on the secret itself (whether git's HEAD still holds it).
-    pub on_secret: Option<&'a (dyn Fn(&[u8], &mut Finding) + Sync)>,
+    pub on_secret: Option<&'a SecretHook<'a>>,
 }
 
 impl Placement<'_> {

@@ -536,7 +536,7 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
                             .filter(|_| member.is_none())
                             .map(|k| k as &(dyn Fn(u64) -> bool + Sync)),
                         on_secret: (member.is_none() && head_text.is_some())
-                            .then_some(&still_in_head as &(dyn Fn(&[u8], &mut crate::finding::Finding) + Sync)),
+                            .then_some(&still_in_head as &crate::pipeline::SecretHook<'_>),
                         ..Placement::whole()
                     };
                     pipeline.rescan(text, &|| origin.clone(), place);
