@@ -324,6 +324,12 @@ impl Pipeline {
     /// is known.
     pub fn has_matches(&self, bytes: &[u8]) -> bool {
         self.stats.files_scanned.fetch_add(1, Relaxed);
+        self.has_matches_part(bytes)
+    }
+
+    /// Like [`Pipeline::has_matches`], for text that is not a file of its own (a commit message):
+    /// counts its bytes, not an input.
+    pub fn has_matches_part(&self, bytes: &[u8]) -> bool {
         self.stats.bytes_scanned.fetch_add(bytes.len() as u64, Relaxed);
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();

@@ -232,12 +232,54 @@ pub enum Verdict {
 /// Only blobs it keeps get [`Appearance`]s.
 pub type Visit<'a> = dyn Fn(&oid, &[u8]) -> Verdict + Sync + 'a;
 
+/// Called with a commit's or an annotated tag's id and message (full-history mode: every commit
+/// and tag object; range mode: the range's commits); returns whether to keep it (it has findings).
+pub type VisitMessage<'a> = dyn Fn(&oid, &[u8]) -> bool + Sync + 'a;
+
+/// Which object a kept message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MessageKind {
+    /// A commit message.
+    Commit,
+    /// An annotated tag's message.
+    Tag,
+}
+
+/// The message part of a raw commit or tag object: what follows the first empty line, without
+/// a tag's trailing signature block.
+pub fn message_of(kind: MessageKind, data: &[u8]) -> &[u8] {
+    let Some(start) = data.find(b"\n\n").map(|i| i + 2) else {
+        return &[];
+    };
+    let message = &data[start..];
+    if kind == MessageKind::Tag {
+        for marker in [&b"-----BEGIN PGP SIGNATURE-----"[..], b"-----BEGIN SSH SIGNATURE-----"] {
+            if let Some(at) = message.find(marker).filter(|&at| at == 0 || message[at - 1] == b'\n') {
+                return &message[..at];
+            }
+        }
+    }
+    message
+}
+
+/// A kept commit or tag message, with what a finding in it shows.
+#[derive(Debug, Clone)]
+pub struct MessageOrigin {
+    /// The message text (line 1 is the subject).
+    pub text: Vec<u8>,
+    /// The path-like label reports show: `commit:<id>` or `tag:<name>`.
+    pub label: String,
+    /// Provenance: the commit (or, for a tag, its tagger), `blob` set to the object's id.
+    pub provenance: GitProvenance,
+}
+
 /// The outcome of [`scan_git`]: coverage, and where each kept blob appears.
 pub struct GitScan {
     /// What was read.
     pub coverage: Coverage,
     appearances: HashMap<ObjectId, Vec<Appearance>>,
     kept: Vec<ObjectId>,
+    messages: Vec<(ObjectId, MessageKind)>,
     repo: gix::ThreadSafeRepository,
     head_tree: Option<ObjectId>,
 }
@@ -314,6 +356,130 @@ impl GitScan {
             .filter(|e| e.mode.is_blob_or_symlink())
             .map(|e| e.filepath.to_string())
             .collect())
+    }
+
+    /// The commit and tag messages the message visitor kept, in id order.
+    pub fn messages(&self) -> &[(ObjectId, MessageKind)] {
+        &self.messages
+    }
+
+    /// Reads a kept message again with what a finding in it shows. `reach` says how the commit
+    /// (for a tag message: nothing) is reachable; see [`GitScan::reach_of`].
+    pub fn message_origin(&self, id: &oid, kind: MessageKind, reach: Option<&Reach>) -> Result<MessageOrigin> {
+        let repo = self.repo.to_thread_local();
+        let object = repo.find_object(id).with_context(|| format!("reading {id}"))?;
+        let text = message_of(kind, &object.data).to_vec();
+        let mut provenance = GitProvenance {
+            blob: id.to_string(),
+            message: Some(match kind {
+                MessageKind::Commit => "commit".into(),
+                MessageKind::Tag => "tag".into(),
+            }),
+            ..GitProvenance::default()
+        };
+        let label = match kind {
+            MessageKind::Commit => {
+                let info = commit_info(&repo, id)?;
+                provenance.commit = Some(info.id.clone());
+                provenance.author = Some(info.author);
+                provenance.email = Some(info.email);
+                provenance.date = Some(info.date);
+                provenance.summary = Some(info.summary);
+                // A commit message cannot be deleted from the history HEAD shows.
+                provenance.in_head = matches!(reach, Some(Reach::Head));
+                if let Some(Reach::Ref(name)) = reach {
+                    provenance.ref_name = Some(name.clone());
+                }
+                format!("commit:{id}")
+            }
+            MessageKind::Tag => {
+                let tag = gix::objs::TagRef::from_bytes(&object.data, repo.object_hash())
+                    .map_err(|err| anyhow!("{err}"))
+                    .with_context(|| format!("parsing tag {id}"))?;
+                let name = tag.name.to_str_lossy().into_owned();
+                if let Some(tagger) = tag.tagger().ok().flatten() {
+                    let time = tagger.time().map(|t| t.seconds).unwrap_or(0);
+                    provenance.author = Some(tagger.name.to_str_lossy().into_owned());
+                    provenance.email = Some(tagger.email.to_str_lossy().into_owned());
+                    provenance.date = Some(iso8601(time));
+                }
+                provenance.summary = text.lines().next().map(|l| l.to_str_lossy().trim_end().to_owned());
+                provenance.ref_name = Some(format!("refs/tags/{name}"));
+                format!("tag:{name}")
+            }
+        };
+        Ok(MessageOrigin {
+            text,
+            label,
+            provenance,
+        })
+    }
+
+    /// How each of `commits` is reachable: from HEAD, else from the first ref (branches, then
+    /// tags, remote-tracking refs, the rest) that reaches it, else from none. Walks no further
+    /// than needed to place them all.
+    pub fn reach_of(&self, commits: &[ObjectId]) -> Result<HashMap<ObjectId, Reach>> {
+        let repo = self.repo.to_thread_local();
+        let mut left: std::collections::HashSet<ObjectId> = commits.iter().copied().collect();
+        let mut out = HashMap::new();
+        let mut tips: Vec<(u8, String, ObjectId)> = Vec::new();
+        if let Ok(Some(id)) = repo.head().and_then(|mut h| h.try_peel_to_id()) {
+            tips.push((0, "HEAD".into(), id.detach()));
+        }
+        if !left.is_empty() {
+            for r in repo
+                .references()
+                .context("listing refs")?
+                .all()
+                .context("listing refs")?
+                .flatten()
+            {
+                let name = r.name().as_bstr().to_str_lossy().into_owned();
+                let mut r = r;
+                let Ok(id) = r.peel_to_id() else { continue };
+                let rank = match () {
+                    _ if name.starts_with("refs/heads/") => 1,
+                    _ if name.starts_with("refs/tags/") => 2,
+                    _ if name.starts_with("refs/remotes/") => 3,
+                    _ => 4,
+                };
+                tips.push((rank, name, id.detach()));
+            }
+        }
+        tips.sort();
+        let mut walked: Vec<ObjectId> = Vec::new();
+        for (_, name, tip) in tips {
+            if left.is_empty() {
+                break;
+            }
+            if walked.contains(&tip) || repo.find_commit(tip).is_err() {
+                continue;
+            }
+            let walk = repo
+                .rev_walk([tip])
+                .with_hidden(walked.iter().copied())
+                .all()
+                .with_context(|| format!("walking the history of {name}"))?;
+            for info in walk {
+                let Ok(info) = info else { break };
+                if left.remove(&info.id) {
+                    let reach = if name == "HEAD" {
+                        Reach::Head
+                    } else {
+                        Reach::Ref(name.clone())
+                    };
+                    out.insert(info.id, reach);
+                    if left.is_empty() {
+                        break;
+                    }
+                }
+            }
+            walked.push(tip);
+        }
+        for id in left {
+            out.insert(id, Reach::Unreferenced);
+        }
+        Ok(out)
     }
 
     /// The text of `path` in HEAD's tree (transcoded to UTF-8 when it is UTF-16), if HEAD exists
@@ -426,9 +592,11 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
             None => Verdict::Drop,
         }
     };
-    let scan = scan_git(path, opts, &visit)?;
+    let visit_message = |_: &oid, text: &[u8]| pipeline.has_matches_part(text);
+    let scan = scan_git(path, opts, &visit, &visit_message)?;
     // What has been pushed, computed only when something was found.
-    let pushed = if !scan.kept().is_empty() && !matches!(opts.mode, GitMode::Staged) {
+    let found_any = !scan.kept().is_empty() || !scan.messages().is_empty();
+    let pushed = if found_any && !matches!(opts.mode, GitMode::Staged) {
         match scan.remote_reachable() {
             Ok(set) => Some(set),
             Err(err) => {
@@ -544,6 +712,7 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
             );
         }
     }
+    report_messages(&scan, pipeline, pushed.as_ref().filter(|_| has_remotes));
     for err in &scan.coverage.errors {
         pipeline.error(err);
     }
@@ -554,6 +723,41 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
         ));
     }
     Ok(scan.coverage)
+}
+
+/// Reports the findings of the kept commit and tag messages, at `commit:<id>` and `tag:<name>`.
+fn report_messages(scan: &GitScan, pipeline: &Pipeline, pushed: Option<&std::collections::HashSet<ObjectId>>) {
+    if scan.messages().is_empty() {
+        return;
+    }
+    let commits: Vec<ObjectId> = scan
+        .messages()
+        .iter()
+        .filter(|(_, kind)| *kind == MessageKind::Commit)
+        .map(|(id, _)| *id)
+        .collect();
+    let reach = scan.reach_of(&commits).unwrap_or_else(|err| {
+        pipeline.warn(format!("cannot tell which refs reach commits: {err:#}"));
+        HashMap::new()
+    });
+    for (id, kind) in scan.messages() {
+        let mut origin = match scan.message_origin(id, *kind, reach.get(id)) {
+            Ok(o) => o,
+            Err(err) => {
+                pipeline.error(format!("{err:#}"));
+                continue;
+            }
+        };
+        if let (Some(set), MessageKind::Commit) = (pushed, kind) {
+            origin.provenance.pushed = Some(set.contains(id));
+        }
+        let found = Origin {
+            path: origin.label.clone(),
+            git: Some(origin.provenance.clone()),
+            image: None,
+        };
+        pipeline.rescan(&origin.text, &|| found.clone(), Placement::whole());
+    }
 }
 
 /// The provenance fields of a finding in blob `id` at appearance `a`.
@@ -577,7 +781,12 @@ fn provenance(id: &oid, a: &Appearance) -> GitProvenance {
 
 /// Reads the repository at `path` (a work tree, any directory in it, or a bare repository) as
 /// `opts` says, calling `visit` once for each unique blob.
-pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<GitScan> {
+pub fn scan_git(
+    path: &Path,
+    opts: &GitOptions,
+    visit: &Visit<'_>,
+    visit_message: &VisitMessage<'_>,
+) -> Result<GitScan> {
     let repo = open(path)?;
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -604,6 +813,7 @@ pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<Git
         },
         appearances: HashMap::new(),
         kept: Vec::new(),
+        messages: Vec::new(),
         repo: repo.clone(),
         head_tree,
     };
@@ -617,14 +827,18 @@ pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<Git
                     path.display()
                 );
             }
-            full::run(&repo, opts, threads, visit, &mut scan)?;
+            full::run(&repo, opts, threads, visit, visit_message, &mut scan)?;
         }
         GitMode::Staged => pool.install(|| staged(&repo, opts, visit, &mut scan))?,
-        GitMode::Range { base, head } => pool.install(|| range(&repo, base, head, opts, visit, &mut scan))?,
+        GitMode::Range { base, head } => {
+            pool.install(|| range(&repo, base, head, opts, visit, visit_message, &mut scan))?
+        }
     }
     scan.coverage.complete = scan.coverage.errors.is_empty() && !shallow;
     scan.kept.sort_unstable();
     scan.kept.dedup();
+    scan.messages.sort_unstable();
+    scan.messages.dedup();
     Ok(scan)
 }
 
@@ -917,6 +1131,7 @@ fn range(
     head: &str,
     opts: &GitOptions,
     visit: &Visit<'_>,
+    visit_message: &VisitMessage<'_>,
     scan: &mut GitScan,
 ) -> Result<()> {
     let local = repo.to_thread_local();
@@ -936,6 +1151,9 @@ fn range(
         let commit = local
             .find_commit(info.id)
             .with_context(|| format!("reading commit {}", info.id))?;
+        if visit_message(&info.id, message_of(MessageKind::Commit, &commit.data)) {
+            scan.messages.push((info.id, MessageKind::Commit));
+        }
         let tree = commit.tree_id().context("reading tree id")?.detach();
         let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
         let parent_trees = if parents.is_empty() {
@@ -1546,6 +1764,7 @@ mod full {
         opts: &GitOptions,
         threads: usize,
         visit: &Visit<'_>,
+        visit_message: &VisitMessage<'_>,
         scan: &mut GitScan,
     ) -> Result<()> {
         let local = repo.to_thread_local();
@@ -1574,6 +1793,19 @@ mod full {
             stats.scanned.fetch_add(1, Ordering::Relaxed);
             stats.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         };
+        // Commit and tag messages, read in the same pass (trees are not inflated for them).
+        let messages: Mutex<Vec<(ObjectId, MessageKind)>> = Mutex::new(Vec::new());
+        let on_object = |kind: gix::objs::Kind, id: &oid, data: &[u8]| {
+            let message = match kind {
+                gix::objs::Kind::Blob => return on_blob(id, data),
+                gix::objs::Kind::Commit => MessageKind::Commit,
+                gix::objs::Kind::Tag => MessageKind::Tag,
+                gix::objs::Kind::Tree => return,
+            };
+            if visit_message(id, message_of(message, data)) {
+                messages.lock().expect("messages lock").push((id.to_owned(), message));
+            }
+        };
         let cov = &mut scan.coverage;
         let mut plans = Vec::new();
         for path in &pack_paths {
@@ -1585,7 +1817,7 @@ mod full {
                 Err(err) => cov.errors.push(format!("cannot read pack {}: {err:#}", path.display())),
             }
         }
-        let blob_families = [Family::Blob];
+        let blob_families = [Family::Blob, Family::Commit, Family::Tag];
         for plan in &plans {
             if plan.damaged {
                 cov.errors.push(format!(
@@ -1594,11 +1826,7 @@ mod full {
                 ));
             }
             cov.commits += plan.entries.iter().filter(|e| e.family == Family::Commit).count() as u64;
-            let traversed = traverse(plan, &blob_families, threads, hash, |kind, id, data| {
-                if kind == gix::objs::Kind::Blob {
-                    on_blob(id, data)
-                }
-            });
+            let traversed = traverse(plan, &blob_families, threads, hash, on_object);
             match traversed {
                 Ok(bytes) => {
                     cov.bytes_decompressed += bytes;
@@ -1616,12 +1844,7 @@ mod full {
                         "{}: {err:#}; reading its objects one by one",
                         plan.pack_path.display()
                     ));
-                    let (bytes, errors) =
-                        fallback(plan, &blob_families, hash, &|id| seen.contains(id), |kind, id, data| {
-                            if kind == gix::objs::Kind::Blob {
-                                on_blob(id, data)
-                            }
-                        });
+                    let (bytes, errors) = fallback(plan, &blob_families, hash, &|id| seen.contains(id), on_object);
                     cov.bytes_decompressed += bytes;
                     *cov.blobs_skipped.entry("unreadable".into()).or_default() += errors.len() as u64;
                     cov.errors.extend(errors);
@@ -1658,10 +1881,11 @@ mod full {
                             gix::objs::Kind::Blob => on_blob(&id, obj.data),
                             gix::objs::Kind::Commit => {
                                 cov.commits += 1;
+                                on_object(obj.kind, &id, obj.data);
                                 loose_other.push((dir.clone(), id));
                             }
                             gix::objs::Kind::Tree => loose_other.push((dir.clone(), id)),
-                            gix::objs::Kind::Tag => {}
+                            gix::objs::Kind::Tag => on_object(obj.kind, &id, obj.data),
                         }
                     }
                     Ok(None) => {}
@@ -1692,6 +1916,7 @@ mod full {
             super::provenance::run(repo, &plans, &loose_other, threads, kept.clone(), scan)?;
         }
         scan.kept = kept;
+        scan.messages = messages.into_inner().expect("messages lock");
         Ok(())
     }
 

@@ -708,3 +708,58 @@ fn archive_and_utf16_blobs_are_opened_in_history_and_staged() {
     );
     assert!(pats(&r).iter().all(|f| f["staged"] == true));
 }
+
+/// Keys pasted into commit messages and annotated tag messages are found, at `commit:<id>` and
+/// `tag:<name>`, in full history; `--range` reads the messages of its own commits only.
+#[test]
+fn commit_and_tag_messages_are_scanned() {
+    let mut repo = Repo::new();
+    let (in_commit, in_tag, in_range) = (github_pat(129), github_pat(130), github_pat(131));
+    repo.write("a.txt", "one\n");
+    let first = repo.commit(&format!("fix the deploy\n\nused this to test: {in_commit}\n"));
+    repo.git(&["tag", "-a", "v1.0", "-m", &format!("release\n\nci token {in_tag}")]);
+    repo.write("a.txt", "two\n");
+    let second = repo.commit("clean message");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let c = found
+        .iter()
+        .find(|f| f["message"] == "commit")
+        .expect("commit message finding");
+    assert_eq!(c["path"], format!("commit:{first}").as_str());
+    assert_eq!(c["commit"], first.as_str());
+    assert_eq!(c["blob"], first.as_str());
+    assert_eq!((c["line"].as_u64(), c["column"].as_u64()), (Some(3), Some(20)));
+    assert_eq!(c["summary"], "fix the deploy");
+    assert_eq!(c["in_head"], true);
+    let t = found
+        .iter()
+        .find(|f| f["message"] == "tag")
+        .expect("tag message finding");
+    assert_eq!(t["path"], "tag:v1.0");
+    assert_eq!(t["ref"], "refs/tags/v1.0");
+    assert_eq!(t["blob"], repo.git(&["rev-parse", "v1.0"]).as_str());
+    assert_eq!(t["line"], 3);
+    assert_eq!(t["email"], "ada@example.com");
+    // Messages are not files: the file count is the blob count.
+    assert_eq!(r.json()["scan"]["files_scanned"], 2);
+    let text = repo.run(&["git", "."]);
+    assert!(text.stdout.contains("in the commit message"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("in the message of annotated tag refs/tags/v1.0"),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stdout.contains("deleted from HEAD"), "{}", text.stdout);
+
+    repo.write("a.txt", "three\n");
+    let third = repo.commit(&format!("add a thing\n\ntoken={in_range}"));
+    let r = repo.run(&["git", "--range", &format!("{second}..HEAD"), "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["path"], format!("commit:{third}").as_str());
+    assert_eq!(found[0]["line"], 3);
+}
