@@ -122,6 +122,18 @@ fn run_git(args: GitArgs) -> Result<u8> {
         if c.shallow {
             p.warn("this is a shallow clone: history before its boundary was not scanned");
         }
+        if c.no_commits {
+            p.warn(format!(
+                "{} has no commits yet, so there is no history to scan{} (`leakhound git --staged` \
+                 checks what the first commit would add)",
+                args.path.display(),
+                if c.blobs_scanned > 0 {
+                    "; only the objects already written were read"
+                } else {
+                    ""
+                }
+            ));
+        }
         let mut m = serde_json::Map::new();
         m.insert(
             "git".into(),
@@ -135,6 +147,7 @@ fn run_git(args: GitArgs) -> Result<u8> {
                 "blobs_skipped": c.blobs_skipped,
                 "submodules_not_scanned": c.submodules,
                 "shallow": c.shallow,
+                "no_commits": c.no_commits,
                 "complete": c.complete,
             }),
         );

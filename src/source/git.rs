@@ -104,6 +104,9 @@ pub struct Coverage {
     pub shallow: bool,
     /// Everything that should have been read was read.
     pub complete: bool,
+    /// Full-history mode found no commits (a repository just created): there was no history to
+    /// read, so a clean result covers nothing of it.
+    pub no_commits: bool,
 }
 
 /// A commit, as shown with a finding.
@@ -835,6 +838,7 @@ pub fn scan_git(
         }
     }
     scan.coverage.complete = scan.coverage.errors.is_empty() && !shallow;
+    scan.coverage.no_commits = opts.mode == GitMode::Full && scan.coverage.commits == 0;
     scan.kept.sort_unstable();
     scan.kept.dedup();
     scan.messages.sort_unstable();

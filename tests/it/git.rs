@@ -763,3 +763,27 @@ fn commit_and_tag_messages_are_scanned() {
     assert_eq!(found[0]["path"], format!("commit:{third}").as_str());
     assert_eq!(found[0]["line"], 3);
 }
+
+/// A repository with no commits is not reported as a clean history: stderr says there is none and
+/// the JSON coverage says so too.
+#[test]
+fn an_empty_repository_says_it_has_no_commits() {
+    let mut repo = Repo::new();
+    let r = repo.run(&["git", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("has no commits yet"), "{}", r.stderr);
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(
+        (c["no_commits"].as_bool(), c["commits"].as_u64()),
+        (Some(true), Some(0)),
+        "{c}"
+    );
+    assert_eq!(c["blobs_scanned"], 0);
+    repo.write("a.txt", "hello\n");
+    repo.commit("first");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(coverage(&r)["no_commits"], false);
+    assert!(!r.stderr.contains("no commits"), "{}", r.stderr);
+}
