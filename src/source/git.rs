@@ -450,34 +450,29 @@ impl GitScan {
             }
         }
         tips.sort();
-        let mut walked: Vec<ObjectId> = Vec::new();
-        for (_, name, tip) in tips {
-            if left.is_empty() {
-                break;
-            }
-            if walked.contains(&tip) || repo.find_commit(tip).is_err() {
-                continue;
-            }
-            let walk = repo
-                .rev_walk([tip])
-                .with_hidden(walked.iter().copied())
-                .all()
-                .with_context(|| format!("walking the history of {name}"))?;
-            for info in walk {
-                let Ok(info) = info else { break };
-                if left.remove(&info.id) {
+        // One depth-first walk per tip over commits no earlier tip reached, so every commit is
+        // read at most once whatever the number of refs.
+        let mut visited: std::collections::HashSet<ObjectId> = std::collections::HashSet::new();
+        'tips: for (_, name, tip) in tips {
+            let mut stack = vec![tip];
+            while let Some(c) = stack.pop() {
+                if !visited.insert(c) {
+                    continue;
+                }
+                let Ok(commit) = repo.find_commit(c) else { continue };
+                if left.remove(&c) {
                     let reach = if name == "HEAD" {
                         Reach::Head
                     } else {
                         Reach::Ref(name.clone())
                     };
-                    out.insert(info.id, reach);
+                    out.insert(c, reach);
                     if left.is_empty() {
-                        break;
+                        break 'tips;
                     }
                 }
+                stack.extend(commit.parent_ids().map(|p| p.detach()));
             }
-            walked.push(tip);
         }
         for id in left {
             out.insert(id, Reach::Unreferenced);
