@@ -7,9 +7,12 @@
 //!
 //! * **full history**: every blob in the object database (all packs and loose objects, reachable or
 //!   not). Packs are decoded with a delta tree in pack order so each object is inflated once; blobs
-//!   are decoded in a first pass and scanned, trees and commits only in a second pass, and only if
-//!   some blob was kept. Provenance then comes from the tree edges that lead to kept blobs, so memory
-//!   stays bounded by the number of trees, not by their entries.
+//!   (and commit and tag objects, whose messages are scanned too) are decoded in a first pass,
+//!   trees and commits for provenance only in a second pass, and only if some blob was kept.
+//!   Provenance then comes from the tree edges that lead to kept blobs, so memory stays bounded by
+//!   the number of trees, not by their entries. Blobs over the size limit are recognised from pack
+//!   entry headers (delta result sizes from the first inflated bytes of a delta) and loose object
+//!   headers, and never inflated.
 //! * **staged**: the index against HEAD's tree (an unborn HEAD is an empty tree).
 //! * **range** `BASE..HEAD`: the commits reachable from HEAD and not from BASE, each diffed against
 //!   its parents; merges count only what is new against every parent.
@@ -17,8 +20,9 @@
 //! In staged and range modes every appearance carries the 1-based lines its change added; a
 //! finding outside them is not new and must be dropped by the caller.
 //!
-//! [`scan_into`] connects it to the scan pipeline: the pipeline decides which blobs have findings,
-//! and those few are scanned again once their origins are known.
+//! [`scan_into`] connects it to the scan pipeline: the pipeline decides which blobs (and messages)
+//! have findings, and those few are scanned again once their origins are known. It reads blobs as
+//! `dir` reads files: archives are opened and UTF-16 text transcoded.
 //!
 //! The `git` binary is never run.
 
