@@ -1517,7 +1517,7 @@ mod full {
 
     /// The size of a delta's result, from the start of its compressed instructions: two
     /// little-endian base-128 numbers, the base's size and the result's. `None` if unreadable.
-    fn delta_result_size(inflate: &mut gix::zlib::Inflate, compressed: &[u8]) -> Option<u64> {
+    pub(super) fn delta_result_size(inflate: &mut gix::zlib::Inflate, compressed: &[u8]) -> Option<u64> {
         let mut head = [0u8; 20];
         inflate.reset();
         let (_, _, written) = inflate.prefix(compressed, &mut head).ok()?;
@@ -2433,6 +2433,28 @@ mod tests {
         let a = LineSet(vec![(1, 5), (10, 12)]);
         let b = LineSet(vec![(4, 11)]);
         assert_eq!(a.intersect(&b).ranges(), &[(4, 5), (10, 11)]);
+    }
+
+    #[test]
+    fn messages_are_what_follows_the_headers_without_a_tag_signature() {
+        let commit = b"tree 1\nparent 2\nauthor a <a@b> 1 +0000\n\nsubject\n\nbody\n";
+        assert_eq!(message_of(MessageKind::Commit, commit), b"subject\n\nbody\n");
+        let tag = b"object 1\ntype commit\ntag v1\n\nrelease\n-----BEGIN PGP SIGNATURE-----\nabc\n";
+        assert_eq!(message_of(MessageKind::Tag, tag), b"release\n");
+        assert_eq!(message_of(MessageKind::Commit, b"tree 1\n"), b"");
+    }
+
+    #[test]
+    fn a_delta_result_size_is_read_from_its_first_inflated_bytes() {
+        use std::io::Write;
+        // Base size 200 (two bytes), result size 100000 (three bytes), then instructions.
+        let delta = [0xc8, 0x01, 0xa0, 0x8d, 0x06, 0x91, 0x00, 0x10];
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&delta).unwrap();
+        let compressed = z.finish().unwrap();
+        let mut inflate = gix::zlib::Inflate::default();
+        assert_eq!(full::delta_result_size(&mut inflate, &compressed), Some(100_000));
+        assert_eq!(full::delta_result_size(&mut inflate, &compressed[..2]), None);
     }
 
     #[test]
