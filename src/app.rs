@@ -114,7 +114,11 @@ fn run_git(args: GitArgs) -> Result<u8> {
     };
     let roots = vec![args.path.display().to_string()];
     scan_with_extra(&out, &settings, "git", roots, |p| {
-        let c = source::git::scan_into(&args.path, &opts, args.include_binary, p)?;
+        let content = source::git::BlobContent {
+            include_binary: args.include_binary,
+            archives: archive_limits(args.archives.archive_depth, args.max_file_size),
+        };
+        let c = source::git::scan_into(&args.path, &opts, &content, p)?;
         if c.shallow {
             p.warn("this is a shallow clone: history before its boundary was not scanned");
         }
@@ -123,6 +127,18 @@ fn run_git(args: GitArgs) -> Result<u8> {
                 "this is a partial clone: objects its promisor remote never sent are not local and were \
                  not scanned (clone without `--filter` for a complete scan)",
             );
+        }
+        if c.no_commits {
+            p.warn(format!(
+                "{} has no commits yet, so there is no history to scan{} (`leakhound git --staged` \
+                 checks what the first commit would add)",
+                args.path.display(),
+                if c.blobs_scanned > 0 {
+                    "; only the objects already written were read"
+                } else {
+                    ""
+                }
+            ));
         }
         let mut m = serde_json::Map::new();
         m.insert(
@@ -138,6 +154,7 @@ fn run_git(args: GitArgs) -> Result<u8> {
                 "submodules_not_scanned": c.submodules,
                 "shallow": c.shallow,
                 "partial_clone": c.partial,
+                "no_commits": c.no_commits,
                 "complete": c.complete,
             }),
         );

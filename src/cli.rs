@@ -254,6 +254,9 @@ pub struct GitArgs {
     /// Scan blobs that look binary (a NUL byte in the first 8 KiB) instead of skipping them.
     #[arg(long)]
     pub include_binary: bool,
+    /// Archive blobs (a committed `config.zip`, a vendored `.jar`).
+    #[command(flatten)]
+    pub archives: ArchiveArgs,
     /// Shared scan flags.
     #[command(flatten)]
     pub scan: ScanArgs,

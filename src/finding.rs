@@ -44,6 +44,10 @@ pub struct GitProvenance {
     /// machine). `None` when unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pushed: Option<bool>,
+    /// Set when the secret is in a message rather than a file: `commit` (a commit message, `blob`
+    /// is then the commit) or `tag` (an annotated tag's message, `blob` is the tag object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Staged for the next commit, not committed yet (`git --staged`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub staged: bool,

@@ -123,6 +123,9 @@ enum Sink {
     Stream(Box<dyn Write + Send>),
 }
 
+/// Called with a finding and its raw secret before the finding is reported (see [`Placement`]).
+pub type SecretHook<'h> = dyn Fn(&[u8], &mut Finding) + Sync + 'h;
+
 /// What a source says about one piece of bytes besides the bytes.
 #[derive(Clone, Copy)]
 pub struct Placement<'a> {
@@ -136,6 +139,9 @@ pub struct Placement<'a> {
     pub report_before: usize,
     /// When set, only matches on lines for which this returns true are reported (added lines).
     pub keep_line: Option<&'a (dyn Fn(u64) -> bool + Sync)>,
+    /// When set, called with each finding and its raw secret before the finding is reported, so
+    /// a source can fill in what depends on the secret itself (whether git's HEAD still holds it).
+    pub on_secret: Option<&'a SecretHook<'a>>,
 }
 
 impl Placement<'_> {
@@ -147,6 +153,7 @@ impl Placement<'_> {
             report_from: 0,
             report_before: usize::MAX,
             keep_line: None,
+            on_secret: None,
         }
     }
 }
@@ -317,6 +324,12 @@ impl Pipeline {
     /// is known.
     pub fn has_matches(&self, bytes: &[u8]) -> bool {
         self.stats.files_scanned.fetch_add(1, Relaxed);
+        self.has_matches_part(bytes)
+    }
+
+    /// Like [`Pipeline::has_matches`], for text that is not a file of its own (a commit message):
+    /// counts its bytes, not an input.
+    pub fn has_matches_part(&self, bytes: &[u8]) -> bool {
         self.stats.bytes_scanned.fetch_add(bytes.len() as u64, Relaxed);
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
@@ -431,6 +444,9 @@ impl Pipeline {
                     column,
                 });
             }
+            if let Some(hook) = place.on_secret {
+                hook(&bytes[m.start..m.end], &mut finding);
+            }
             found(finding);
         }
     }
@@ -445,6 +461,7 @@ impl Pipeline {
             report_from,
             report_before: usize::MAX,
             keep_line: None,
+            on_secret: None,
         };
         const CHUNK: usize = 4 << 20;
         let overlap = self.max_match_reach();
@@ -490,6 +507,7 @@ impl Pipeline {
                     report_from,
                     report_before: cut,
                     keep_line: None,
+                    on_secret: None,
                 },
             );
             let keep_from = cut.saturating_sub(crate::scan::WINDOW_BEFORE);

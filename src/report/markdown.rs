@@ -132,6 +132,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
                 }
                 if git.staged {
                     line.push_str(" — staged, not committed yet");
+                } else if git.message.is_some() {
+                    line.push_str(" — in a commit or tag message, part of history");
                 } else if !git.in_head {
                     line.push_str(" — deleted from HEAD, still in history");
                 }

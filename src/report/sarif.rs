@@ -163,11 +163,16 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
     if let Some(g) = f.git.as_ref().filter(|g| g.staged) {
         where_.push_str(&format!(" It is staged for the next commit (blob {}).", g.blob));
     } else if let Some(g) = &f.git {
-        match &g.commit {
-            Some(c) => where_.push_str(&format!(" It was introduced in commit {c}.")),
-            None => where_.push_str(" It is in a blob reachable from no commit."),
+        match (&g.commit, g.message.as_deref()) {
+            (_, Some("tag")) => where_.push_str(&format!(
+                " It is in the message of annotated tag {}.",
+                g.ref_name.as_deref().unwrap_or("")
+            )),
+            (Some(c), Some(_)) => where_.push_str(&format!(" It is in the message of commit {c}.")),
+            (Some(c), None) => where_.push_str(&format!(" It was introduced in commit {c}.")),
+            (None, _) => where_.push_str(" It is in a blob reachable from no commit."),
         }
-        if !g.in_head {
+        if !g.in_head && g.message.is_none() {
             where_.push_str(" It was deleted from HEAD but remains in history.");
         }
     }

@@ -86,7 +86,19 @@ fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
             "          staged for the next commit (blob {}): take the key out before committing",
             &g.blob[..g.blob.len().min(12)]
         )?;
+    } else if let Some(g) = f.git.as_ref().filter(|g| g.message.as_deref() == Some("tag")) {
+        writeln!(
+            out,
+            "          in the message of annotated tag {} by {} <{}> {}: a tag cannot be edited; delete and recreate it",
+            escape_line(g.ref_name.as_deref().unwrap_or("")),
+            escape_line(g.author.as_deref().unwrap_or("")),
+            escape_line(g.email.as_deref().unwrap_or("")),
+            escape_line(g.date.as_deref().unwrap_or(""))
+        )?;
     } else if let Some(g) = &f.git {
+        if g.message.is_some() {
+            writeln!(out, "          in the commit message:")?;
+        }
         match &g.commit {
             Some(c) => writeln!(
                 out,
@@ -118,7 +130,7 @@ fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
             )?,
             None => {}
         }
-        if !g.in_head {
+        if !g.in_head && g.message.is_none() {
             writeln!(
                 out,
                 "          {}",

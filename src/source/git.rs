@@ -7,9 +7,12 @@
 //!
 //! * **full history**: every blob in the object database (all packs and loose objects, reachable or
 //!   not). Packs are decoded with a delta tree in pack order so each object is inflated once; blobs
-//!   are decoded in a first pass and scanned, trees and commits only in a second pass, and only if
-//!   some blob was kept. Provenance then comes from the tree edges that lead to kept blobs, so memory
-//!   stays bounded by the number of trees, not by their entries.
+//!   (and commit and tag objects, whose messages are scanned too) are decoded in a first pass,
+//!   trees and commits for provenance only in a second pass, and only if some blob was kept.
+//!   Provenance then comes from the tree edges that lead to kept blobs, so memory stays bounded by
+//!   the number of trees, not by their entries. Blobs over the size limit are recognised from pack
+//!   entry headers (delta result sizes from the first inflated bytes of a delta) and loose object
+//!   headers, and never inflated.
 //! * **staged**: the index against HEAD's tree (an unborn HEAD is an empty tree).
 //! * **range** `BASE..HEAD`: the commits reachable from HEAD and not from BASE, each diffed against
 //!   its parents; merges count only what is new against every parent.
@@ -17,8 +20,9 @@
 //! In staged and range modes every appearance carries the 1-based lines its change added; a
 //! finding outside them is not new and must be dropped by the caller.
 //!
-//! [`scan_into`] connects it to the scan pipeline: the pipeline decides which blobs have findings,
-//! and those few are scanned again once their origins are known.
+//! [`scan_into`] connects it to the scan pipeline: the pipeline decides which blobs (and messages)
+//! have findings, and those few are scanned again once their origins are known. It reads blobs as
+//! `dir` reads files: archives are opened and UTF-16 text transcoded.
 //!
 //! The `git` binary is never run.
 
@@ -107,6 +111,9 @@ pub struct Coverage {
     pub partial: bool,
     /// Everything that should have been read was read.
     pub complete: bool,
+    /// Full-history mode found no commits (a repository just created): there was no history to
+    /// read, so a clean result covers nothing of it.
+    pub no_commits: bool,
 }
 
 /// A commit, as shown with a finding.
@@ -235,12 +242,54 @@ pub enum Verdict {
 /// Only blobs it keeps get [`Appearance`]s.
 pub type Visit<'a> = dyn Fn(&oid, &[u8]) -> Verdict + Sync + 'a;
 
+/// Called with a commit's or an annotated tag's id and message (full-history mode: every commit
+/// and tag object; range mode: the range's commits); returns whether to keep it (it has findings).
+pub type VisitMessage<'a> = dyn Fn(&oid, &[u8]) -> bool + Sync + 'a;
+
+/// Which object a kept message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MessageKind {
+    /// A commit message.
+    Commit,
+    /// An annotated tag's message.
+    Tag,
+}
+
+/// The message part of a raw commit or tag object: what follows the first empty line, without
+/// a tag's trailing signature block.
+pub fn message_of(kind: MessageKind, data: &[u8]) -> &[u8] {
+    let Some(start) = data.find(b"\n\n").map(|i| i + 2) else {
+        return &[];
+    };
+    let message = &data[start..];
+    if kind == MessageKind::Tag {
+        for marker in [&b"-----BEGIN PGP SIGNATURE-----"[..], b"-----BEGIN SSH SIGNATURE-----"] {
+            if let Some(at) = message.find(marker).filter(|&at| at == 0 || message[at - 1] == b'\n') {
+                return &message[..at];
+            }
+        }
+    }
+    message
+}
+
+/// A kept commit or tag message, with what a finding in it shows.
+#[derive(Debug, Clone)]
+pub struct MessageOrigin {
+    /// The message text (line 1 is the subject).
+    pub text: Vec<u8>,
+    /// The path-like label reports show: `commit:<id>` or `tag:<name>`.
+    pub label: String,
+    /// Provenance: the commit (or, for a tag, its tagger), `blob` set to the object's id.
+    pub provenance: GitProvenance,
+}
+
 /// The outcome of [`scan_git`]: coverage, and where each kept blob appears.
 pub struct GitScan {
     /// What was read.
     pub coverage: Coverage,
     appearances: HashMap<ObjectId, Vec<Appearance>>,
     kept: Vec<ObjectId>,
+    messages: Vec<(ObjectId, MessageKind)>,
     repo: gix::ThreadSafeRepository,
     head_tree: Option<ObjectId>,
 }
@@ -328,9 +377,129 @@ impl GitScan {
             .collect())
     }
 
-    /// The content of `path` in HEAD's tree, if HEAD exists and has a blob there. Lets a caller check
-    /// whether a secret's text is still present at HEAD even if the file changed around it.
-    pub fn head_blob(&self, path: &str) -> Result<Option<Vec<u8>>> {
+    /// The commit and tag messages the message visitor kept, in id order.
+    pub fn messages(&self) -> &[(ObjectId, MessageKind)] {
+        &self.messages
+    }
+
+    /// Reads a kept message again with what a finding in it shows. `reach` says how the commit
+    /// (for a tag message: nothing) is reachable; see [`GitScan::reach_of`].
+    pub fn message_origin(&self, id: &oid, kind: MessageKind, reach: Option<&Reach>) -> Result<MessageOrigin> {
+        let repo = self.repo.to_thread_local();
+        let object = repo.find_object(id).with_context(|| format!("reading {id}"))?;
+        let text = message_of(kind, &object.data).to_vec();
+        let mut provenance = GitProvenance {
+            blob: id.to_string(),
+            message: Some(match kind {
+                MessageKind::Commit => "commit".into(),
+                MessageKind::Tag => "tag".into(),
+            }),
+            ..GitProvenance::default()
+        };
+        let label = match kind {
+            MessageKind::Commit => {
+                let info = commit_info(&repo, id)?;
+                provenance.commit = Some(info.id.clone());
+                provenance.author = Some(info.author);
+                provenance.email = Some(info.email);
+                provenance.date = Some(info.date);
+                provenance.summary = Some(info.summary);
+                // A commit message cannot be deleted from the history HEAD shows.
+                provenance.in_head = matches!(reach, Some(Reach::Head));
+                if let Some(Reach::Ref(name)) = reach {
+                    provenance.ref_name = Some(name.clone());
+                }
+                format!("commit:{id}")
+            }
+            MessageKind::Tag => {
+                let tag = gix::objs::TagRef::from_bytes(&object.data, repo.object_hash())
+                    .map_err(|err| anyhow!("{err}"))
+                    .with_context(|| format!("parsing tag {id}"))?;
+                let name = tag.name.to_str_lossy().into_owned();
+                if let Some(tagger) = tag.tagger().ok().flatten() {
+                    let time = tagger.time().map(|t| t.seconds).unwrap_or(0);
+                    provenance.author = Some(tagger.name.to_str_lossy().into_owned());
+                    provenance.email = Some(tagger.email.to_str_lossy().into_owned());
+                    provenance.date = Some(iso8601(time));
+                }
+                provenance.summary = text.lines().next().map(|l| l.to_str_lossy().trim_end().to_owned());
+                provenance.ref_name = Some(format!("refs/tags/{name}"));
+                format!("tag:{name}")
+            }
+        };
+        Ok(MessageOrigin {
+            text,
+            label,
+            provenance,
+        })
+    }
+
+    /// How each of `commits` is reachable: from HEAD, else from the first ref (branches, then
+    /// tags, remote-tracking refs, the rest) that reaches it, else from none. Walks no further
+    /// than needed to place them all.
+    pub fn reach_of(&self, commits: &[ObjectId]) -> Result<HashMap<ObjectId, Reach>> {
+        let repo = self.repo.to_thread_local();
+        let mut left: std::collections::HashSet<ObjectId> = commits.iter().copied().collect();
+        let mut out = HashMap::new();
+        let mut tips: Vec<(u8, String, ObjectId)> = Vec::new();
+        if let Ok(Some(id)) = repo.head().and_then(|mut h| h.try_peel_to_id()) {
+            tips.push((0, "HEAD".into(), id.detach()));
+        }
+        if !left.is_empty() {
+            for r in repo
+                .references()
+                .context("listing refs")?
+                .all()
+                .context("listing refs")?
+                .flatten()
+            {
+                let name = r.name().as_bstr().to_str_lossy().into_owned();
+                let mut r = r;
+                let Ok(id) = r.peel_to_id() else { continue };
+                let rank = match () {
+                    _ if name.starts_with("refs/heads/") => 1,
+                    _ if name.starts_with("refs/tags/") => 2,
+                    _ if name.starts_with("refs/remotes/") => 3,
+                    _ => 4,
+                };
+                tips.push((rank, name, id.detach()));
+            }
+        }
+        tips.sort();
+        // One depth-first walk per tip over commits no earlier tip reached, so every commit is
+        // read at most once whatever the number of refs.
+        let mut visited: std::collections::HashSet<ObjectId> = std::collections::HashSet::new();
+        'tips: for (_, name, tip) in tips {
+            let mut stack = vec![tip];
+            while let Some(c) = stack.pop() {
+                if !visited.insert(c) {
+                    continue;
+                }
+                let Ok(commit) = repo.find_commit(c) else { continue };
+                if left.remove(&c) {
+                    let reach = if name == "HEAD" {
+                        Reach::Head
+                    } else {
+                        Reach::Ref(name.clone())
+                    };
+                    out.insert(c, reach);
+                    if left.is_empty() {
+                        break 'tips;
+                    }
+                }
+                stack.extend(commit.parent_ids().map(|p| p.detach()));
+            }
+        }
+        for id in left {
+            out.insert(id, Reach::Unreferenced);
+        }
+        Ok(out)
+    }
+
+    /// The text of `path` in HEAD's tree (transcoded to UTF-8 when it is UTF-16), if HEAD exists
+    /// and has a blob there of at most `max` bytes. Lets a caller check whether a secret is still
+    /// present at HEAD even if the file changed around it.
+    pub fn head_text(&self, path: &str, max: u64) -> Result<Option<Vec<u8>>> {
         let Some(tree) = self.head_tree else {
             return Ok(None);
         };
@@ -345,31 +514,103 @@ impl GitScan {
         if !entry.mode().is_blob_or_symlink() {
             return Ok(None);
         }
-        let blob = repo
-            .find_blob(entry.object_id())
-            .with_context(|| format!("reading {path} at HEAD"))?;
-        Ok(Some(blob.detach().data))
+        let id = entry.object_id();
+        if repo.find_header(id).is_ok_and(|h| h.size() > max) {
+            return Ok(None);
+        }
+        let data = repo
+            .find_blob(id)
+            .with_context(|| format!("reading {path} at HEAD"))?
+            .detach()
+            .data;
+        Ok(Some(match super::decode::sniff_utf16(&data) {
+            Some(order) => {
+                let mut text = Vec::new();
+                super::decode::transcode(&data, order, &mut text);
+                text
+            }
+            None => data,
+        }))
     }
+}
+
+/// How [`scan_into`] reads a blob's content: binary blobs, UTF-16 text and archives.
+#[derive(Debug, Clone)]
+pub struct BlobContent {
+    /// Scan blobs that look binary instead of skipping them.
+    pub include_binary: bool,
+    /// How archive blobs (and archives inside them) are opened; depth 0 leaves them as they are.
+    pub archives: super::archive::Limits,
+}
+
+/// Hands `emit` each scannable text of a blob: the blob itself (`member` is `None`; transcoded to
+/// UTF-8 when it is UTF-16) or each member of an archive blob, named with the nested path under
+/// `name()` (`config.zip!/.env`). Returns the reason when the blob is skipped as a whole. Archive
+/// limits, bombs and binary members are counted and reported only on the `first_pass`.
+fn blob_texts(
+    name: &dyn Fn() -> String,
+    data: &[u8],
+    content: &BlobContent,
+    pipeline: &Pipeline,
+    first_pass: bool,
+    emit: &mut dyn FnMut(Option<&str>, &[u8]),
+) -> Option<&'static str> {
+    use super::{archive, decode};
+    let mut utf8 = Vec::new();
+    if content.archives.depth > 0 && archive::sniff(data).is_archive() {
+        let outcome = archive::walk(&name(), data, &content.archives, &mut |member, bytes| {
+            if let Some(order) = decode::sniff_utf16(bytes) {
+                utf8.clear();
+                decode::transcode(bytes, order, &mut utf8);
+                emit(Some(member), &utf8);
+            } else if !content.include_binary && super::looks_binary(bytes) {
+                if first_pass {
+                    pipeline.stats.skip(crate::pipeline::SkipReason::Binary);
+                }
+            } else {
+                emit(Some(member), bytes);
+            }
+        });
+        if first_pass {
+            super::report_archive_outcome(pipeline, &outcome);
+        }
+        return None;
+    }
+    if let Some(order) = decode::sniff_utf16(data) {
+        decode::transcode(data, order, &mut utf8);
+        emit(None, &utf8);
+        return None;
+    }
+    if !content.include_binary && super::looks_binary(data) {
+        return Some("binary");
+    }
+    emit(None, data);
+    None
 }
 
 /// Scans the repository at `path` into `pipeline` and returns what was covered. Every unique blob
 /// is scanned once; the blobs with findings are scanned again for each place they appear, with
 /// that place's provenance (and, in staged and range modes, only their added lines reported).
-/// Problems that do not stop the scan (a corrupt pack, an unreadable object) are reported through
-/// the pipeline, so the exit status is 2.
-pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline: &Pipeline) -> Result<Coverage> {
-    let visit = |_: &oid, data: &[u8]| {
-        if !include_binary && super::looks_binary(data) {
-            Verdict::Skip("binary")
-        } else if pipeline.has_matches(data) {
-            Verdict::Keep
-        } else {
-            Verdict::Drop
+/// UTF-16 blobs are transcoded and archive blobs opened, as in directory scans. Problems that do
+/// not stop the scan (a corrupt pack, an unreadable object) are reported through the pipeline, so
+/// the exit status is 2.
+pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline: &Pipeline) -> Result<Coverage> {
+    let visit = |id: &oid, data: &[u8]| {
+        let mut matched = false;
+        let skipped = blob_texts(&|| id.to_string(), data, content, pipeline, true, &mut |_, text| {
+            matched |= pipeline.has_matches(text);
+        });
+        match skipped {
+            Some(reason) => Verdict::Skip(reason),
+            None if matched => Verdict::Keep,
+            None => Verdict::Drop,
         }
     };
-    let scan = scan_git(path, opts, &visit)?;
+    let visit_message = |_: &oid, text: &[u8]| pipeline.has_matches_part(text);
+    let scan = scan_git(path, opts, &visit, &visit_message)?;
     // What has been pushed, computed only when something was found.
-    let pushed = if !scan.kept().is_empty() && !matches!(opts.mode, GitMode::Staged) {
+    let found_any = !scan.kept().is_empty() || !scan.messages().is_empty();
+    let pushed = if found_any && !matches!(opts.mode, GitMode::Staged) {
         match scan.remote_reachable() {
             Ok(set) => Some(set),
             Err(err) => {
@@ -393,6 +634,8 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
             Err(err) => pipeline.warn(format!("cannot list HEAD's files for path rules: {err:#}")),
         }
     }
+    // HEAD's text at a path (UTF-16 transcoded), read once, for the per-secret `in_head`.
+    let mut head_texts: HashMap<String, Arc<Option<Vec<u8>>>> = HashMap::new();
     for id in scan.kept() {
         let data = match scan.read_blob(id) {
             Ok(d) => d,
@@ -403,15 +646,25 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
         };
         let appearances = scan.appearances(id);
         if appearances.is_empty() {
-            let origin = Origin {
-                path: id.to_string(),
-                git: Some(GitProvenance {
-                    blob: id.to_string(),
-                    ..GitProvenance::default()
-                }),
-                image: None,
+            let git = GitProvenance {
+                blob: id.to_string(),
+                ..GitProvenance::default()
             };
-            pipeline.rescan(&data, &|| origin.clone(), Placement::whole());
+            blob_texts(
+                &|| id.to_string(),
+                &data,
+                content,
+                pipeline,
+                false,
+                &mut |member, text| {
+                    let origin = Origin {
+                        path: member.map_or_else(|| id.to_string(), str::to_owned),
+                        git: Some(git.clone()),
+                        image: None,
+                    };
+                    pipeline.rescan(text, &|| origin.clone(), Placement::whole());
+                },
+            );
         }
         for a in appearances {
             let mut prov = provenance(id, a);
@@ -424,22 +677,56 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
                     prov.pushed = Some(ObjectId::from_hex(c.id.as_bytes()).is_ok_and(|oid| set.contains(&oid)));
                 }
             }
-            let origin = Origin {
-                path: a.path.clone(),
-                git: Some(prov),
-                image: None,
+            // A finding is in HEAD when HEAD's file at the same path still holds its secret, even
+            // if the file changed around it. Members of an archive: only if HEAD has the same blob.
+            let head_text = if a.in_head || matches!(a.reach, Reach::Index) {
+                None
+            } else {
+                let text = head_texts.entry(a.path.clone()).or_insert_with(|| {
+                    Arc::new(scan.head_text(&a.path, opts.max_blob_size).unwrap_or_else(|err| {
+                        pipeline.warn(format!("cannot read {} at HEAD: {err:#}", a.path));
+                        None
+                    }))
+                });
+                Some(text.clone())
             };
             let keep = a
                 .added_lines
                 .as_ref()
                 .map(|lines| move |line: u64| lines.contains(u32::try_from(line).unwrap_or(u32::MAX)));
-            let place = Placement {
-                keep_line: keep.as_ref().map(|k| k as &(dyn Fn(u64) -> bool + Sync)),
-                ..Placement::whole()
-            };
-            pipeline.rescan(&data, &|| origin.clone(), place);
+            blob_texts(
+                &|| a.path.clone(),
+                &data,
+                content,
+                pipeline,
+                false,
+                &mut |member, text| {
+                    let origin = Origin {
+                        path: member.unwrap_or(&a.path).to_owned(),
+                        git: Some(prov.clone()),
+                        image: None,
+                    };
+                    let still_in_head = |secret: &[u8], f: &mut crate::finding::Finding| {
+                        if let (Some(git), Some(Some(head))) = (f.git.as_mut(), head_text.as_deref()) {
+                            git.in_head = memchr::memmem::find(head, secret).is_some();
+                        }
+                    };
+                    let place = Placement {
+                        // Added lines are lines of the blob itself, not of an archive's members.
+                        keep_line: keep
+                            .as_ref()
+                            .filter(|_| member.is_none())
+                            .map(|k| k as &(dyn Fn(u64) -> bool + Sync)),
+                        on_secret: (member.is_none() && head_text.is_some())
+                            .then_some(&still_in_head as &crate::pipeline::SecretHook<'_>),
+                        ..Placement::whole()
+                    };
+                    pipeline.rescan(text, &|| origin.clone(), place);
+                },
+            );
         }
     }
+    report_messages(&scan, pipeline, pushed.as_ref().filter(|_| has_remotes));
     for err in &scan.coverage.errors {
         pipeline.error(err);
     }
@@ -450,6 +737,41 @@ pub fn scan_into(path: &Path, opts: &GitOptions, include_binary: bool, pipeline:
         ));
     }
     Ok(scan.coverage)
+}
+
+/// Reports the findings of the kept commit and tag messages, at `commit:<id>` and `tag:<name>`.
+fn report_messages(scan: &GitScan, pipeline: &Pipeline, pushed: Option<&std::collections::HashSet<ObjectId>>) {
+    if scan.messages().is_empty() {
+        return;
+    }
+    let commits: Vec<ObjectId> = scan
+        .messages()
+        .iter()
+        .filter(|(_, kind)| *kind == MessageKind::Commit)
+        .map(|(id, _)| *id)
+        .collect();
+    let reach = scan.reach_of(&commits).unwrap_or_else(|err| {
+        pipeline.warn(format!("cannot tell which refs reach commits: {err:#}"));
+        HashMap::new()
+    });
+    for (id, kind) in scan.messages() {
+        let mut origin = match scan.message_origin(id, *kind, reach.get(id)) {
+            Ok(o) => o,
+            Err(err) => {
+                pipeline.error(format!("{err:#}"));
+                continue;
+            }
+        };
+        if let (Some(set), MessageKind::Commit) = (pushed, kind) {
+            origin.provenance.pushed = Some(set.contains(id));
+        }
+        let found = Origin {
+            path: origin.label.clone(),
+            git: Some(origin.provenance.clone()),
+            image: None,
+        };
+        pipeline.rescan(&origin.text, &|| found.clone(), Placement::whole());
+    }
 }
 
 /// The provenance fields of a finding in blob `id` at appearance `a`.
@@ -473,7 +795,12 @@ fn provenance(id: &oid, a: &Appearance) -> GitProvenance {
 
 /// Reads the repository at `path` (a work tree, any directory in it, or a bare repository) as
 /// `opts` says, calling `visit` once for each unique blob.
-pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<GitScan> {
+pub fn scan_git(
+    path: &Path,
+    opts: &GitOptions,
+    visit: &Visit<'_>,
+    visit_message: &VisitMessage<'_>,
+) -> Result<GitScan> {
     let repo = open(path)?;
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -502,6 +829,7 @@ pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<Git
         },
         appearances: HashMap::new(),
         kept: Vec::new(),
+        messages: Vec::new(),
         repo: repo.clone(),
         head_tree,
     };
@@ -515,14 +843,19 @@ pub fn scan_git(path: &Path, opts: &GitOptions, visit: &Visit<'_>) -> Result<Git
                     path.display()
                 );
             }
-            full::run(&repo, opts, threads, visit, &mut scan)?;
+            full::run(&repo, opts, threads, visit, visit_message, &mut scan)?;
         }
         GitMode::Staged => pool.install(|| staged(&repo, opts, visit, &mut scan))?,
-        GitMode::Range { base, head } => pool.install(|| range(&repo, base, head, opts, visit, &mut scan))?,
+        GitMode::Range { base, head } => {
+            pool.install(|| range(&repo, base, head, opts, visit, visit_message, &mut scan))?
+        }
     }
     scan.coverage.complete = scan.coverage.errors.is_empty() && !shallow && !(partial && opts.mode == GitMode::Full);
+    scan.coverage.no_commits = opts.mode == GitMode::Full && scan.coverage.commits == 0;
     scan.kept.sort_unstable();
     scan.kept.dedup();
+    scan.messages.sort_unstable();
+    scan.messages.dedup();
     Ok(scan)
 }
 
@@ -779,12 +1112,14 @@ fn staged(repo: &gix::ThreadSafeRepository, opts: &GitOptions, visit: &Visit<'_>
     scan_changes(repo, opts, changes, visit, scan)
 }
 
-/// The added lines of `new` against `old` (all of `new` if there is no `old`).
+/// The added lines of `new` against `old` (all of `new` if there is no `old`, or if either is
+/// larger than `max` bytes: then nothing is inflated to diff them).
 fn change_lines(repo: &gix::Repository, old: Option<ObjectId>, new: ObjectId, max: u64) -> Result<LineSet> {
-    let new_data = match repo.find_header(new) {
-        Ok(h) if h.size() > max => return Ok(LineSet(vec![(1, u32::MAX)])),
-        _ => repo.find_blob(new).with_context(|| format!("reading blob {new}"))?,
-    };
+    let too_large = |id: ObjectId| repo.find_header(id).is_ok_and(|h| h.size() > max);
+    if too_large(new) || old.is_some_and(too_large) {
+        return Ok(LineSet(vec![(1, u32::MAX)]));
+    }
+    let new_data = repo.find_blob(new).with_context(|| format!("reading blob {new}"))?;
     let old_data = match old {
         Some(old) => {
             repo.find_blob(old)
@@ -827,6 +1162,7 @@ fn range(
     head: &str,
     opts: &GitOptions,
     visit: &Visit<'_>,
+    visit_message: &VisitMessage<'_>,
     scan: &mut GitScan,
 ) -> Result<()> {
     let local = repo.to_thread_local();
@@ -846,6 +1182,9 @@ fn range(
         let commit = local
             .find_commit(info.id)
             .with_context(|| format!("reading commit {}", info.id))?;
+        if visit_message(&info.id, message_of(MessageKind::Commit, &commit.data)) {
+            scan.messages.push((info.id, MessageKind::Commit));
+        }
         let tree = commit.tree_id().context("reading tree id")?.detach();
         let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
         let parent_trees = if parents.is_empty() {
@@ -1005,8 +1344,34 @@ mod full {
         pub idx: u32,
         /// Kind of its delta chain.
         pub family: Family,
+        /// Whether a blob is left out of traversals for its size, without being inflated.
+        pub oversize: Oversize,
         /// Position (in `entries`) of its chain's root.
         pub root: u32,
+    }
+
+    /// Whether a blob entry is too large to inflate, as its pack headers tell.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub(super) enum Oversize {
+        /// Within the limit (or not a blob).
+        No,
+        /// The object is larger than the limit: the size in its entry header for a base object, the
+        /// result size in its delta header for a delta.
+        TooLarge,
+        /// Within the limit, but a delta against an object that is skipped: resolving it would mean
+        /// inflating that object.
+        BaseTooLarge,
+    }
+
+    impl Oversize {
+        /// The reason counted in [`Coverage::blobs_skipped`], if the entry is skipped.
+        pub(super) fn reason(self) -> Option<&'static str> {
+            match self {
+                Oversize::No => None,
+                Oversize::TooLarge => Some("too-large"),
+                Oversize::BaseTooLarge => Some("delta-base-too-large"),
+            }
+        }
     }
 
     /// Node data of the delta tree: the entry's pack offset and position in the index.
@@ -1014,7 +1379,20 @@ mod full {
     struct Node {
         offset: u64,
         idx: u32,
+        /// The pack's first entry, present only because a delta tree must start there: an empty
+        /// blob is inflated in its place and nobody is shown it.
+        stand_in: bool,
     }
+
+    /// What a traversal reads entries from: the pack, and for the first entry when it is a
+    /// [`Node::stand_in`], a pack entry holding an empty blob.
+    struct Entries {
+        pack: pack::data::File,
+        stand_in: Option<(u64, Vec<u8>)>,
+    }
+
+    /// A pack entry for an empty blob: type 3 with size 0, then an empty zlib stream.
+    const EMPTY_BLOB_ENTRY: [u8; 9] = [0x30, 0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
 
     /// Roots whose offsets fall in one window of this many bytes are traversed together with a
     /// fresh mapping of the pack, so the pages of finished windows leave resident memory.
@@ -1022,8 +1400,14 @@ mod full {
     const WINDOW: u64 = 16 << 20;
 
     /// Reads every entry header of a pack (buffered reads, no mapping) to learn each delta chain's
-    /// object kind and root, without inflating anything.
-    pub(super) fn plan(index: pack::index::File, pack_path: PathBuf, hash: gix::hash::Kind) -> Result<PackPlan> {
+    /// object kind and root, and which blobs are larger than `max_blob` bytes, without inflating
+    /// anything but the first bytes of blob deltas (where the size of their result is written).
+    pub(super) fn plan(
+        index: pack::index::File,
+        pack_path: PathBuf,
+        hash: gix::hash::Kind,
+        max_blob: u64,
+    ) -> Result<PackPlan> {
         use std::os::unix::fs::FileExt;
         let file = std::fs::File::open(&pack_path).with_context(|| format!("opening {}", pack_path.display()))?;
         let file_len = file.metadata()?.len();
@@ -1036,10 +1420,14 @@ mod full {
                 offset: index.pack_offset_at_index(i),
                 idx: i,
                 family: Family::Pending,
+                oversize: Oversize::No,
                 root: u32::MAX,
             })
             .collect();
         entries.sort_unstable_by_key(|e| e.offset);
+        // Object sizes of blobs and of deltas that may be blobs (0 when unknown or unreadable).
+        let mut sizes: Vec<u64> = vec![0; entries.len()];
+        let mut inflate = gix::zlib::Inflate::default();
         let pos = |entries: &[PlanEntry], offset: u64| entries.binary_search_by_key(&offset, |e| e.offset).ok();
         let mut bases: Vec<Option<usize>> = vec![None; entries.len()];
         let (mut window, mut window_start) = (vec![0u8; 1 << 20], u64::MAX);
@@ -1050,7 +1438,8 @@ mod full {
                 entries[i].family = Family::Broken;
                 continue;
             }
-            if window_start == u64::MAX || offset < window_start || offset + 64 > window_start + window_len as u64 {
+            // Room for the entry header and the start of its compressed data.
+            if window_start == u64::MAX || offset < window_start || offset + 4096 > window_start + window_len as u64 {
                 window_len = 0;
                 window_start = offset;
                 while window_len < window.len() {
@@ -1078,6 +1467,7 @@ mod full {
             if let Some(f) = kind {
                 entries[i].family = f;
                 entries[i].root = i as u32;
+                sizes[i] = entry.decompressed_size;
                 continue;
             }
             let base = match entry.header {
@@ -1091,6 +1481,10 @@ mod full {
                     if b < i {
                         entries[i].family = entries[b].family;
                         entries[i].root = entries[b].root;
+                    }
+                    if matches!(entries[i].family, Family::Blob | Family::Pending) {
+                        let data = &window[start + entry.header_size()..window_len];
+                        sizes[i] = delta_result_size(&mut inflate, data).unwrap_or(0);
                     }
                 }
                 None => entries[i].family = Family::Broken,
@@ -1119,6 +1513,27 @@ mod full {
                 e.family = Family::Broken;
             }
         }
+        // Blobs over the limit, and the deltas resolved through them (bases may come later too).
+        for (e, &size) in entries.iter_mut().zip(&sizes) {
+            if e.family == Family::Blob && size > max_blob {
+                e.oversize = Oversize::TooLarge;
+            }
+        }
+        for _ in 0..64 {
+            let mut changed = false;
+            for i in 0..entries.len() {
+                if entries[i].family != Family::Blob || entries[i].oversize != Oversize::No {
+                    continue;
+                }
+                if bases[i].is_some_and(|b| entries[b].oversize != Oversize::No) {
+                    entries[i].oversize = Oversize::BaseTooLarge;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
         Ok(PackPlan {
             index,
             pack_path,
@@ -1126,6 +1541,31 @@ mod full {
             entries,
             damaged,
         })
+    }
+
+    /// The size of a delta's result, from the start of its compressed instructions: two
+    /// little-endian base-128 numbers, the base's size and the result's. `None` if unreadable.
+    pub(super) fn delta_result_size(inflate: &mut gix::zlib::Inflate, compressed: &[u8]) -> Option<u64> {
+        let mut head = [0u8; 20];
+        inflate.reset();
+        let (_, _, written) = inflate.prefix(compressed, &mut head).ok()?;
+        let mut numbers = [0u64; 2];
+        let mut bytes = head[..written].iter();
+        for n in &mut numbers {
+            let mut shift = 0;
+            loop {
+                let b = *bytes.next()?;
+                if shift > 63 {
+                    return None;
+                }
+                *n |= u64::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+        }
+        Some(numbers[1])
     }
 
     /// Inflates every entry of the given families once, in pack order, on `threads` threads, calling
@@ -1143,11 +1583,21 @@ mod full {
         let Some(first) = plan.entries.first() else {
             return Ok(0);
         };
+        if first.root != 0 && first.oversize != Oversize::No {
+            // The pack starts with a delta of a skipped blob, and a delta tree must start at the
+            // first entry with its whole chain: read this (rare) pack entry by entry instead.
+            let (bytes, errors) = fallback(plan, families, hash, &|_| false, inspect);
+            return match errors.into_iter().next() {
+                Some(err) => Err(anyhow!("{err}")),
+                None => Ok(bytes),
+            };
+        }
         let mut total = 0;
         let windows = plan.entries.last().map_or(0, |e| e.offset / WINDOW) + 1;
         for w in 0..windows {
             let in_window = |e: &PlanEntry| {
                 families.contains(&e.family)
+                    && e.oversize == Oversize::No
                     && plan
                         .entries
                         .get(e.root as usize)
@@ -1157,16 +1607,18 @@ mod full {
                 continue;
             }
             // `from_offsets_in_pack` starts reading right after the pack header, so the pack's first
-            // entry must be part of every traversal: alone if it is a base object, else with its chain.
+            // entry must be part of every traversal: alone if it is a base object (then, outside its
+            // window or when skipped, an empty stand-in is inflated instead of it), else with its chain.
             let first_root = first.root;
             let nodes = plan
                 .entries
                 .iter()
                 .enumerate()
                 .filter(|(i, e)| in_window(e) || *i == 0 || (first_root != 0 && e.root == first_root))
-                .map(|(_, e)| Node {
+                .map(|(i, e)| Node {
                     offset: e.offset,
                     idx: e.idx,
+                    stand_in: i == 0 && first_root == 0 && !in_window(e),
                 });
             total += traverse_nodes(plan, nodes, threads, hash, inspect.clone())?;
         }
@@ -1185,6 +1637,11 @@ mod full {
     {
         let interrupt = AtomicBool::new(false);
         let index = &plan.index;
+        let mut nodes = nodes.peekable();
+        let stand_in = nodes
+            .peek()
+            .filter(|n| n.stand_in)
+            .map(|n| (n.offset, EMPTY_BLOB_ENTRY.to_vec()));
         let tree = DeltaTree::from_offsets_in_pack(
             &plan.pack_path,
             nodes,
@@ -1203,10 +1660,16 @@ mod full {
         let bytes_ref = &bytes;
         let mut inspect = inspect;
         tree.traverse(
-            |range, pack: &pack::data::File| pack.entry_slice(range),
-            &pack,
+            |range, src: &Entries| match &src.stand_in {
+                Some((offset, entry)) if *offset == range.start => Some(entry.as_slice()),
+                _ => src.pack.entry_slice(range),
+            },
+            &Entries { pack, stand_in },
             plan.pack_end,
             move |node: &mut Node, _progress, ctx: dtraverse::Context<'_>| {
+                if node.stand_in {
+                    return Ok(());
+                }
                 let kind = ctx.entry.header.as_kind().unwrap_or(gix::objs::Kind::Blob);
                 bytes_ref.fetch_add(ctx.decompressed.len() as u64, Ordering::Relaxed);
                 inspect(kind, index.oid_at_index(node.idx), ctx.decompressed);
@@ -1258,7 +1721,7 @@ mod full {
                 errors.push(format!("object {id} at offset {} of {shown} is unreadable", e.offset));
                 continue;
             }
-            if !families.contains(&e.family) || done(id) {
+            if !families.contains(&e.family) || e.oversize != Oversize::No || done(id) {
                 continue;
             }
             match bundle.get_object_by_index(e.idx, &mut buf, &mut inflate, &mut cache) {
@@ -1332,6 +1795,7 @@ mod full {
         opts: &GitOptions,
         threads: usize,
         visit: &Visit<'_>,
+        visit_message: &VisitMessage<'_>,
         scan: &mut GitScan,
     ) -> Result<()> {
         let local = repo.to_thread_local();
@@ -1360,18 +1824,31 @@ mod full {
             stats.scanned.fetch_add(1, Ordering::Relaxed);
             stats.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         };
+        // Commit and tag messages, read in the same pass (trees are not inflated for them).
+        let messages: Mutex<Vec<(ObjectId, MessageKind)>> = Mutex::new(Vec::new());
+        let on_object = |kind: gix::objs::Kind, id: &oid, data: &[u8]| {
+            let message = match kind {
+                gix::objs::Kind::Blob => return on_blob(id, data),
+                gix::objs::Kind::Commit => MessageKind::Commit,
+                gix::objs::Kind::Tag => MessageKind::Tag,
+                gix::objs::Kind::Tree => return,
+            };
+            if visit_message(id, message_of(message, data)) {
+                messages.lock().expect("messages lock").push((id.to_owned(), message));
+            }
+        };
         let cov = &mut scan.coverage;
         let mut plans = Vec::new();
         for path in &pack_paths {
             let planned = pack::index::File::at(path, hash)
                 .map_err(|err| anyhow!("{err}"))
-                .and_then(|index| plan(index, path.with_extension("pack"), hash));
+                .and_then(|index| plan(index, path.with_extension("pack"), hash, opts.max_blob_size));
             match planned {
                 Ok(p) => plans.push(p),
                 Err(err) => cov.errors.push(format!("cannot read pack {}: {err:#}", path.display())),
             }
         }
-        let blob_families = [Family::Blob];
+        let blob_families = [Family::Blob, Family::Commit, Family::Tag];
         for plan in &plans {
             if plan.damaged {
                 cov.errors.push(format!(
@@ -1380,11 +1857,7 @@ mod full {
                 ));
             }
             cov.commits += plan.entries.iter().filter(|e| e.family == Family::Commit).count() as u64;
-            let traversed = traverse(plan, &blob_families, threads, hash, |kind, id, data| {
-                if kind == gix::objs::Kind::Blob {
-                    on_blob(id, data)
-                }
-            });
+            let traversed = traverse(plan, &blob_families, threads, hash, on_object);
             match traversed {
                 Ok(bytes) => {
                     cov.bytes_decompressed += bytes;
@@ -1402,15 +1875,20 @@ mod full {
                         "{}: {err:#}; reading its objects one by one",
                         plan.pack_path.display()
                     ));
-                    let (bytes, errors) =
-                        fallback(plan, &blob_families, hash, &|id| seen.contains(id), |kind, id, data| {
-                            if kind == gix::objs::Kind::Blob {
-                                on_blob(id, data)
-                            }
-                        });
+                    let (bytes, errors) = fallback(plan, &blob_families, hash, &|id| seen.contains(id), on_object);
                     cov.bytes_decompressed += bytes;
                     *cov.blobs_skipped.entry("unreadable".into()).or_default() += errors.len() as u64;
                     cov.errors.extend(errors);
+                }
+            }
+        }
+        // Blobs left out for their size; counted once all packs and loose objects are read, since
+        // a blob skipped as a delta of a large base may be stored whole elsewhere.
+        let mut oversize: Vec<(ObjectId, &'static str)> = Vec::new();
+        for plan in &plans {
+            for e in plan.entries.iter().filter(|e| e.family == Family::Blob) {
+                if let Some(reason) = e.oversize.reason() {
+                    oversize.push((plan.index.oid_at_index(e.idx).to_owned(), reason));
                 }
             }
         }
@@ -1420,6 +1898,13 @@ mod full {
             let ids: Vec<ObjectId> = store.iter().filter_map(|r| r.ok()).collect();
             let mut buf = Vec::new();
             for id in ids {
+                // The header first, so a large blob is never inflated.
+                if let Ok(Some((size, gix::objs::Kind::Blob))) = store.try_header(&id) {
+                    if size > opts.max_blob_size {
+                        oversize.push((id, "too-large"));
+                        continue;
+                    }
+                }
                 match store.try_find(&id, &mut buf) {
                     Ok(Some(obj)) => {
                         cov.bytes_decompressed += obj.data.len() as u64;
@@ -1427,10 +1912,11 @@ mod full {
                             gix::objs::Kind::Blob => on_blob(&id, obj.data),
                             gix::objs::Kind::Commit => {
                                 cov.commits += 1;
+                                on_object(obj.kind, &id, obj.data);
                                 loose_other.push((dir.clone(), id));
                             }
                             gix::objs::Kind::Tree => loose_other.push((dir.clone(), id)),
-                            gix::objs::Kind::Tag => {}
+                            gix::objs::Kind::Tag => on_object(obj.kind, &id, obj.data),
                         }
                     }
                     Ok(None) => {}
@@ -1439,6 +1925,11 @@ mod full {
                         cov.errors.push(format!("loose object {id}: {err}"));
                     }
                 }
+            }
+        }
+        for (id, reason) in oversize {
+            if seen.insert(&id) {
+                *stats.skipped.lock().expect("stats lock").entry(reason).or_default() += 1;
             }
         }
         cov.blobs_scanned = stats.scanned.load(Ordering::Relaxed);
@@ -1456,6 +1947,7 @@ mod full {
             super::provenance::run(repo, &plans, &loose_other, threads, kept.clone(), scan)?;
         }
         scan.kept = kept;
+        scan.messages = messages.into_inner().expect("messages lock");
         Ok(())
     }
 
@@ -1969,6 +2461,28 @@ mod tests {
         let a = LineSet(vec![(1, 5), (10, 12)]);
         let b = LineSet(vec![(4, 11)]);
         assert_eq!(a.intersect(&b).ranges(), &[(4, 5), (10, 11)]);
+    }
+
+    #[test]
+    fn messages_are_what_follows_the_headers_without_a_tag_signature() {
+        let commit = b"tree 1\nparent 2\nauthor a <a@b> 1 +0000\n\nsubject\n\nbody\n";
+        assert_eq!(message_of(MessageKind::Commit, commit), b"subject\n\nbody\n");
+        let tag = b"object 1\ntype commit\ntag v1\n\nrelease\n-----BEGIN PGP SIGNATURE-----\nabc\n";
+        assert_eq!(message_of(MessageKind::Tag, tag), b"release\n");
+        assert_eq!(message_of(MessageKind::Commit, b"tree 1\n"), b"");
+    }
+
+    #[test]
+    fn a_delta_result_size_is_read_from_its_first_inflated_bytes() {
+        use std::io::Write;
+        // Base size 200 (two bytes), result size 100000 (three bytes), then instructions.
+        let delta = [0xc8, 0x01, 0xa0, 0x8d, 0x06, 0x91, 0x00, 0x10];
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&delta).unwrap();
+        let compressed = z.finish().unwrap();
+        let mut inflate = gix::zlib::Inflate::default();
+        assert_eq!(full::delta_result_size(&mut inflate, &compressed), Some(100_000));
+        assert_eq!(full::delta_result_size(&mut inflate, &compressed[..2]), None);
     }
 
     #[test]

@@ -560,3 +560,295 @@ fn a_mirror_or_a_pull_request_ref_counts_as_pushed() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(pats(&r)[0]["pushed"], true);
 }
+
+/// Lines of filler text, `n` of them, about 40 bytes each.
+fn filler(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("line {i:05} of a large generated file\n"))
+        .collect()
+}
+
+/// Blobs over --max-file-size are skipped from their headers, never inflated: loose objects, whole
+/// objects in a pack, deltas whose result is too large, and deltas of a skipped base.
+#[test]
+fn blobs_over_the_size_limit_are_skipped_without_being_inflated() {
+    let mut repo = Repo::new();
+    let (small_key, big_key, cut_key) = (github_pat(120), github_pat(121), github_pat(122));
+    repo.write("small.txt", format!("key={small_key}\n"));
+    let big = format!("key={big_key}\n{}", filler(1000));
+    repo.write("big.txt", &big);
+    repo.commit("a large file");
+    repo.write("big.txt", big.replacen("line 00500", "LINE 00500", 1));
+    repo.commit("edit the large file");
+    // A small version, mostly a copy of the large one: packed, it becomes a delta of it.
+    let cut = format!("key={cut_key}\n{}", filler(60));
+    repo.write("big.txt", &cut);
+    repo.commit("cut the large file down");
+    let args = ["git", ".", "-f", "json", "--no-redact", "--max-file-size", "10K"];
+    let secrets = |r: &Run| {
+        let mut s: Vec<String> = pats(r)
+            .iter()
+            .map(|f| f["secret"].as_str().unwrap().to_string())
+            .collect();
+        s.sort();
+        s
+    };
+
+    let r = repo.run(&args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(c["blobs_skipped"], serde_json::json!({"too-large": 2}), "{c}");
+    assert!(c["bytes_decompressed"].as_u64().unwrap() < 10_000, "{c}");
+    let mut want = vec![small_key.clone(), cut_key.clone()];
+    want.sort();
+    assert_eq!(secrets(&r), want);
+
+    repo.git(&["gc", "-q"]);
+    let cut_id = repo.git(&["rev-parse", "HEAD:big.txt"]);
+    let listed = repo.git(&[
+        "cat-file",
+        "--batch-check=%(objectname) %(deltabase)",
+        "--batch-all-objects",
+    ]);
+    let base = listed
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{cut_id} ")))
+        .expect("the cut blob is packed");
+    let big_ids = [
+        repo.git(&["rev-parse", "HEAD~1:big.txt"]),
+        repo.git(&["rev-parse", "HEAD~2:big.txt"]),
+    ];
+    assert!(
+        big_ids.iter().any(|id| id == base),
+        "git stored the small version as a delta of a large one"
+    );
+    let r = repo.run(&args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(
+        c["blobs_skipped"],
+        serde_json::json!({"too-large": 2, "delta-base-too-large": 1}),
+        "{c}"
+    );
+    assert!(c["bytes_decompressed"].as_u64().unwrap() < 10_000, "{c}");
+    assert_eq!(secrets(&r), vec![small_key.clone()]);
+    assert_eq!(c["complete"], true);
+
+    // With the limit raised, everything is read again.
+    let r = repo.run(&["git", ".", "-f", "json", "--no-redact"]);
+    let mut all = secrets(&r);
+    all.dedup();
+    assert_eq!(all.len(), 3, "{}", r.stdout);
+    assert_eq!(coverage(&r)["blobs_skipped"], serde_json::json!({}));
+}
+
+/// `git add` streams a file over core.bigFileThreshold straight into a pack of its own, where it is
+/// the first entry: the one a pack traversal must start from. It is skipped without being inflated.
+#[test]
+fn a_large_blob_at_the_start_of_a_pack_is_skipped_without_being_inflated() {
+    let mut repo = Repo::new();
+    let key = github_pat(123);
+    repo.write("big.txt", format!("key={key}\n{}", filler(1000)));
+    repo.git(&["-c", "core.bigFileThreshold=10k", "add", "big.txt"]);
+    repo.write("small.txt", format!("key={key}\n"));
+    repo.commit("one large, one small");
+    let id = repo.git(&["rev-parse", "HEAD:big.txt"]);
+    let loose = repo.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    assert!(!loose.exists(), "git wrote the large blob to a pack of its own");
+    let r = repo.run(&["git", ".", "-f", "json", "--max-file-size", "10K"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(c["blobs_skipped"], serde_json::json!({"too-large": 1}), "{c}");
+    assert!(c["bytes_decompressed"].as_u64().unwrap() < 10_000, "{c}");
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["path"], "small.txt");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(pats(&r).len(), 2, "{}", r.stdout);
+}
+
+/// `in_head` is about the secret, not the blob: an unrelated edit to the file keeps it true.
+#[test]
+fn in_head_follows_the_secret_when_the_file_changes_around_it() {
+    let mut repo = Repo::new();
+    let key = github_pat(124);
+    repo.write("app.env", format!("NAME=app\nTOKEN={key}\n"));
+    repo.commit("add the token");
+    repo.write("app.env", format!("NAME=renamed\nTOKEN={key}\n"));
+    repo.commit("an unrelated edit");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|f| f["in_head"] == true), "{found:#?}");
+
+    repo.write("app.env", "NAME=renamed\n");
+    repo.commit("remove the token");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    let found = pats(&r);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().all(|f| f["in_head"] == false), "{found:#?}");
+    // The text report no longer calls the first one "deleted" while the key is still there.
+}
+
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn utf16le(text: &str) -> Vec<u8> {
+    std::iter::once(0xFEFF)
+        .chain(text.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect()
+}
+
+/// A committed zip holding a `.env` and a UTF-16 file are read like `dir` reads them, in full
+/// history and in `--staged`, with nested paths and the outer blob's provenance.
+#[test]
+fn archive_and_utf16_blobs_are_opened_in_history_and_staged() {
+    let mut repo = Repo::new();
+    let (zipped, wide, staged_zip, staged_wide) = (github_pat(125), github_pat(126), github_pat(127), github_pat(128));
+    repo.write("README.md", "hello\n");
+    repo.commit("initial");
+    let env = format!("A=1\nTOKEN={zipped}\n");
+    repo.write(
+        "deploy/config.zip",
+        zip_of(&[(".env", env.as_bytes()), ("logo.bin", b"\x00\x01\x02")]),
+    );
+    repo.write("notes.txt", utf16le(&format!("line one\r\nkey = {wide}\r\n")));
+    let added = repo.commit("config bundle and notes");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    let at = |p: &str| {
+        found
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap_or_else(|| panic!("no finding at {p}: {found:#?}"))
+    };
+    let z = at("deploy/config.zip!/.env");
+    assert_eq!((z["line"].as_u64(), z["column"].as_u64()), (Some(2), Some(7)));
+    assert_eq!(z["commit"], added.as_str());
+    assert_eq!(z["blob"], repo.git(&["rev-parse", "HEAD:deploy/config.zip"]).as_str());
+    assert_eq!(z["in_head"], true);
+    let w = at("notes.txt");
+    assert_eq!((w["line"].as_u64(), w["column"].as_u64()), (Some(2), Some(7)));
+    assert_eq!(w["in_head"], true);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    // Without archives, the zip is a binary blob again.
+    let r = repo.run(&["git", ".", "-f", "json", "--archive-depth", "0"]);
+    assert_eq!(pats(&r).len(), 1, "{}", r.stdout);
+    assert_eq!(coverage(&r)["blobs_skipped"]["binary"], 1);
+
+    // Staged: a new zip and an edited UTF-16 file; only the added line of the latter is new.
+    repo.write(
+        "ci/secrets.zip",
+        zip_of(&[("ci/.npmrc", format!("//r/:_authToken={staged_zip}\n").as_bytes())]),
+    );
+    repo.write(
+        "notes.txt",
+        utf16le(&format!("line one\r\nkey = {wide}\r\nother = {staged_wide}\r\n")),
+    );
+    repo.git(&["add", "-A"]);
+    let r = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut got: Vec<(String, u64)> = pats(&r)
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("ci/secrets.zip!/ci/.npmrc".to_string(), 1),
+            ("notes.txt".to_string(), 3)
+        ]
+    );
+    assert!(pats(&r).iter().all(|f| f["staged"] == true));
+}
+
+/// Keys pasted into commit messages and annotated tag messages are found, at `commit:<id>` and
+/// `tag:<name>`, in full history; `--range` reads the messages of its own commits only.
+#[test]
+fn commit_and_tag_messages_are_scanned() {
+    let mut repo = Repo::new();
+    let (in_commit, in_tag, in_range) = (github_pat(129), github_pat(130), github_pat(131));
+    repo.write("a.txt", "one\n");
+    let first = repo.commit(&format!("fix the deploy\n\nused this to test: {in_commit}\n"));
+    repo.git(&["tag", "-a", "v1.0", "-m", &format!("release\n\nci token {in_tag}")]);
+    repo.write("a.txt", "two\n");
+    let second = repo.commit("clean message");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let c = found
+        .iter()
+        .find(|f| f["message"] == "commit")
+        .expect("commit message finding");
+    assert_eq!(c["path"], format!("commit:{first}").as_str());
+    assert_eq!(c["commit"], first.as_str());
+    assert_eq!(c["blob"], first.as_str());
+    assert_eq!((c["line"].as_u64(), c["column"].as_u64()), (Some(3), Some(20)));
+    assert_eq!(c["summary"], "fix the deploy");
+    assert_eq!(c["in_head"], true);
+    let t = found
+        .iter()
+        .find(|f| f["message"] == "tag")
+        .expect("tag message finding");
+    assert_eq!(t["path"], "tag:v1.0");
+    assert_eq!(t["ref"], "refs/tags/v1.0");
+    assert_eq!(t["blob"], repo.git(&["rev-parse", "v1.0"]).as_str());
+    assert_eq!(t["line"], 3);
+    assert_eq!(t["email"], "ada@example.com");
+    // Messages are not files: the file count is the blob count.
+    assert_eq!(r.json()["scan"]["files_scanned"], 2);
+    let text = repo.run(&["git", "."]);
+    assert!(text.stdout.contains("in the commit message"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("in the message of annotated tag refs/tags/v1.0"),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stdout.contains("deleted from HEAD"), "{}", text.stdout);
+
+    repo.write("a.txt", "three\n");
+    let third = repo.commit(&format!("add a thing\n\ntoken={in_range}"));
+    let r = repo.run(&["git", "--range", &format!("{second}..HEAD"), "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found = pats(&r);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["path"], format!("commit:{third}").as_str());
+    assert_eq!(found[0]["line"], 3);
+}
+
+/// A repository with no commits is not reported as a clean history: stderr says there is none and
+/// the JSON coverage says so too.
+#[test]
+fn an_empty_repository_says_it_has_no_commits() {
+    let mut repo = Repo::new();
+    let r = repo.run(&["git", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("has no commits yet"), "{}", r.stderr);
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = coverage(&r);
+    assert_eq!(
+        (c["no_commits"].as_bool(), c["commits"].as_u64()),
+        (Some(true), Some(0)),
+        "{c}"
+    );
+    assert_eq!(c["blobs_scanned"], 0);
+    repo.write("a.txt", "hello\n");
+    repo.commit("first");
+    let r = repo.run(&["git", ".", "-f", "json"]);
+    assert_eq!(coverage(&r)["no_commits"], false);
+    assert!(!r.stderr.contains("no commits"), "{}", r.stderr);
+}
