@@ -843,7 +843,7 @@ pub fn scan_git(
                     path.display()
                 );
             }
-            full::run(&repo, opts, threads, visit, visit_message, &mut scan)?;
+            pool.install(|| full::run(&repo, opts, threads, visit, visit_message, &mut scan))?;
         }
         GitMode::Staged => pool.install(|| staged(&repo, opts, visit, &mut scan))?,
         GitMode::Range { base, head } => {
@@ -1427,7 +1427,9 @@ mod full {
         entries.sort_unstable_by_key(|e| e.offset);
         // Object sizes of blobs and of deltas that may be blobs (0 when unknown or unreadable).
         let mut sizes: Vec<u64> = vec![0; entries.len()];
-        let mut inflate = gix::zlib::Inflate::default();
+        // Deltas that may be blobs, and where their compressed instructions start: their result
+        // sizes are read after this loop, in parallel (one zlib stream start each).
+        let mut delta_heads: Vec<(u32, u64)> = Vec::new();
         let pos = |entries: &[PlanEntry], offset: u64| entries.binary_search_by_key(&offset, |e| e.offset).ok();
         let mut bases: Vec<Option<usize>> = vec![None; entries.len()];
         let (mut window, mut window_start) = (vec![0u8; 1 << 20], u64::MAX);
@@ -1483,11 +1485,36 @@ mod full {
                         entries[i].root = entries[b].root;
                     }
                     if matches!(entries[i].family, Family::Blob | Family::Pending) {
-                        let data = &window[start + entry.header_size()..window_len];
-                        sizes[i] = delta_result_size(&mut inflate, data).unwrap_or(0);
+                        delta_heads.push((i as u32, offset + entry.header_size() as u64));
                     }
                 }
                 None => entries[i].family = Family::Broken,
+            }
+        }
+        {
+            use rayon::prelude::*;
+            let read = delta_heads
+                .par_chunks(4096)
+                .flat_map_iter(|chunk| {
+                    let mut inflate = gix::zlib::Inflate::default();
+                    let mut buf = vec![0u8; 4096];
+                    let file = &file;
+                    chunk.iter().map(move |&(i, at)| {
+                        let mut len = 0;
+                        while len < buf.len() {
+                            match file.read_at(&mut buf[len..], at + len as u64) {
+                                Ok(0) => break,
+                                Ok(n) => len += n,
+                                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                                Err(_) => break,
+                            }
+                        }
+                        (i, delta_result_size(&mut inflate, &buf[..len]).unwrap_or(0))
+                    })
+                })
+                .collect::<Vec<_>>();
+            for (i, size) in read {
+                sizes[i as usize] = size;
             }
         }
         // Ref-deltas may point forward; settle them (bounded, a cycle stays broken).
