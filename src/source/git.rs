@@ -303,17 +303,14 @@ impl GitScan {
             return Ok(Vec::new());
         };
         let repo = self.repo.to_thread_local();
-        let tree = repo.find_tree(tree).context("reading HEAD's tree")?;
-        let mut recorder = gix::traverse::tree::Recorder::default();
-        tree.traverse()
-            .breadthfirst(&mut recorder)
-            .context("walking HEAD's tree")?;
-        Ok(recorder
-            .records
-            .into_iter()
-            .filter(|e| e.mode.is_blob_or_symlink())
-            .map(|e| e.filepath.to_string())
-            .collect())
+        let mut out = Vec::new();
+        walk_tree(&repo, tree, &mut |path, mode, _| {
+            if mode.is_blob_or_symlink() {
+                out.push(path.to_string());
+            }
+        })
+        .context("walking HEAD's tree")?;
+        Ok(out)
     }
 
     /// The content of `path` in HEAD's tree, if HEAD exists and has a blob there. Lets a caller check
@@ -537,6 +534,52 @@ fn head_tree_id(repo: &gix::Repository) -> Result<Option<ObjectId>> {
         .find_commit(id)
         .with_context(|| format!("HEAD points to {id}, which is not a readable commit"))?;
     Ok(Some(commit.tree_id().context("reading HEAD's tree id")?.detach()))
+}
+
+/// Deepest tree nesting walked, as git's own `core.maxTreeDepth` default: only a hostile repository
+/// nests deeper, or one holding a tree that contains itself (possible only under a forged id).
+const MAX_TREE_DEPTH: usize = 4096;
+
+/// Walks the tree `root` depth first and hands every entry that is not a tree to `visit` with its
+/// `/`-separated path. Fails, naming the tree, on a tree that contains itself (directly or further
+/// down) or nesting deeper than [`MAX_TREE_DEPTH`], so a forged repository cannot make it walk
+/// forever.
+fn walk_tree(
+    repo: &gix::Repository,
+    root: ObjectId,
+    visit: &mut dyn FnMut(&BString, gix::objs::tree::EntryMode, &oid),
+) -> Result<()> {
+    let mut stack = vec![(root, BString::default(), 0usize)];
+    // The trees from the root down to the one being read.
+    let mut ancestors: Vec<ObjectId> = Vec::new();
+    while let Some((id, prefix, depth)) = stack.pop() {
+        ancestors.truncate(depth);
+        ancestors.push(id);
+        let tree = repo.find_tree(id).with_context(|| format!("reading tree {id}"))?;
+        for entry in tree.iter() {
+            let entry = entry
+                .map_err(|err| anyhow!("{err}"))
+                .with_context(|| format!("parsing tree {id}"))?;
+            let mut path = prefix.clone();
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(entry.filename());
+            if entry.mode().is_tree() {
+                let child = entry.oid();
+                if ancestors.iter().any(|a| a.as_ref() == child) {
+                    bail!("tree {child} at {path} contains itself (a damaged or forged repository); not walked again");
+                }
+                if depth + 1 >= MAX_TREE_DEPTH {
+                    bail!("tree {child} at {path} is nested deeper than {MAX_TREE_DEPTH} directories; not walked");
+                }
+                stack.push((child.to_owned(), path, depth + 1));
+            } else {
+                visit(&path, entry.mode(), entry.oid());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn count_refs(repo: &gix::Repository) -> Result<u64> {
@@ -1418,9 +1461,15 @@ mod full {
         for (reason, n) in stats.skipped.into_inner().expect("stats lock") {
             *cov.blobs_skipped.entry(reason.to_owned()).or_default() += n;
         }
-        match head_submodules(&local, scan.head_tree) {
-            Ok(paths) => cov.submodules = paths,
-            Err(err) => cov.errors.push(format!("listing submodules at HEAD: {err:#}")),
+        match head_submodules(&local, scan.head_tree, &seen) {
+            Ok((paths, missing)) => {
+                cov.submodules = paths;
+                for (path, id) in missing {
+                    cov.errors
+                        .push(format!("HEAD:{path} names blob {id}, which is missing or unreadable"));
+                }
+            }
+            Err(err) => cov.errors.push(format!("walking HEAD's tree: {err:#}")),
         }
         let mut kept = kept.into_inner().expect("kept lock");
         kept.sort_unstable();
@@ -1431,31 +1480,27 @@ mod full {
         Ok(())
     }
 
-    /// Paths of gitlinks in HEAD's tree.
-    fn head_submodules(repo: &gix::Repository, head_tree: Option<ObjectId>) -> Result<Vec<String>> {
-        let Some(tree) = head_tree else { return Ok(Vec::new()) };
-        let mut out = Vec::new();
-        let mut stack = vec![(tree, BString::default())];
-        while let Some((id, prefix)) = stack.pop() {
-            let tree = repo.find_tree(id).with_context(|| format!("reading tree {id}"))?;
-            for entry in tree.iter() {
-                let entry = entry
-                    .map_err(|err| anyhow!("{err}"))
-                    .with_context(|| format!("parsing tree {id}"))?;
-                let mut path = prefix.clone();
-                if !path.is_empty() {
-                    path.push(b'/');
-                }
-                path.extend_from_slice(entry.filename());
-                if entry.mode().is_tree() {
-                    stack.push((entry.oid().to_owned(), path));
-                } else if entry.mode().is_commit() {
-                    out.push(path.to_str_lossy().into_owned());
-                }
+    /// Paths of gitlinks in HEAD's tree, and the files there whose blob the object database lacks
+    /// (or could not read): `(path, blob)`.
+    #[allow(clippy::type_complexity)]
+    fn head_submodules(
+        repo: &gix::Repository,
+        head_tree: Option<ObjectId>,
+        seen: &Seen,
+    ) -> Result<(Vec<String>, Vec<(String, ObjectId)>)> {
+        let Some(tree) = head_tree else {
+            return Ok(Default::default());
+        };
+        let (mut out, mut missing) = (Vec::new(), Vec::new());
+        walk_tree(repo, tree, &mut |path, mode, id| {
+            if mode.is_commit() {
+                out.push(path.to_str_lossy().into_owned());
+            } else if !seen.contains(id) {
+                missing.push((path.to_str_lossy().into_owned(), id.to_owned()));
             }
-        }
+        })?;
         out.sort();
-        Ok(out)
+        Ok((out, missing))
     }
 }
 
@@ -1741,6 +1786,8 @@ mod provenance {
         let root_of = |c: &(ObjectId, ObjectId, Vec<ObjectId>)| tree_ids.get(&c.1).copied();
         // introductions: (kept blob, path) -> commits
         let mut intro: HashMap<(u32, BString), Vec<u32>> = HashMap::new();
+        // Paths where a tree contains itself or nests too deep, not walked further.
+        let mut cut: std::collections::BTreeSet<BString> = Default::default();
         for (ci, c) in graph.commits.iter().enumerate() {
             let Some(root) = root_of(c).filter(|r| relevant[*r as usize]) else {
                 continue;
@@ -1749,18 +1796,19 @@ mod provenance {
                 c.2.iter()
                     .map(|p| commit_ids.get(p).and_then(|&pi| root_of(&graph.commits[pi as usize])))
                     .collect();
-            let mut found = Vec::new();
-            introduced(
-                &children,
-                root,
-                &parent_roots,
-                &mut BString::default(),
-                &names,
-                &mut found,
-            );
+            let mut walk = IntroWalk::default();
+            introduced(&children, root, &parent_roots, &names, &mut walk);
+            cut.extend(walk.cut);
+            let found = walk.out;
             for (blob, path) in found {
                 intro.entry((blob, path)).or_default().push(ci as u32);
             }
+        }
+        for path in cut {
+            scan.coverage.errors.push(format!(
+                "the tree at {path} contains itself or nests deeper than {MAX_TREE_DEPTH} directories \
+                 (a damaged or forged repository); not walked further"
+            ));
         }
         if intro.is_empty() {
             return Ok(());
@@ -1821,17 +1869,33 @@ mod provenance {
         Ok(())
     }
 
-    /// Collects (kept blob, path) under relevant tree `tree` that none of `parents` (trees at the
-    /// same path in the parent commits; `None` = absent or irrelevant) has at the same path.
+    /// What [`introduced`] collects: (kept blob, path) pairs, and the paths where a tree contains
+    /// itself or nests too deep (not followed).
+    #[derive(Default)]
+    struct IntroWalk {
+        out: Vec<(u32, BString)>,
+        cut: Vec<BString>,
+    }
+
+    /// One tree being walked by [`introduced`]: the trees at its path in the parent commits, the
+    /// next entry to look at, and the length of its path.
+    struct IntroFrame {
+        tree: u32,
+        parents: Vec<Option<u32>>,
+        next: usize,
+        prefix_len: usize,
+    }
+
+    /// Collects (kept blob, path) under relevant tree `root` that none of `parents` (trees at the
+    /// same path in the parent commits; `None` = absent or irrelevant) has at the same path. Walks
+    /// with its own stack, not by recursion, so a deep tree cannot overflow the thread's stack.
     fn introduced(
         children: &HashMap<u32, Vec<(u32, Child)>>,
-        tree: u32,
+        root: u32,
         parents: &[Option<u32>],
-        prefix: &mut BString,
         names: &[BString],
-        out: &mut Vec<(u32, BString)>,
+        walk: &mut IntroWalk,
     ) {
-        let Some(entries) = children.get(&tree) else { return };
         let lookup = |p: Option<u32>, name: u32| -> Vec<Child> {
             p.and_then(|p| children.get(&p))
                 .map(|list| {
@@ -1840,18 +1904,31 @@ mod provenance {
                 })
                 .unwrap_or_default()
         };
-        for &(name, child) in entries {
-            let at_parents: Vec<Vec<Child>> = parents.iter().map(|&p| lookup(p, name)).collect();
+        let mut prefix = BString::default();
+        let mut frames = vec![IntroFrame {
+            tree: root,
+            parents: parents.to_vec(),
+            next: 0,
+            prefix_len: 0,
+        }];
+        while let Some(frame) = frames.last_mut() {
+            let entries = children.get(&frame.tree).map_or(&[][..], Vec::as_slice);
+            let Some(&(name, child)) = entries.get(frame.next) else {
+                frames.pop();
+                continue;
+            };
+            frame.next += 1;
+            prefix.truncate(frame.prefix_len);
+            let at_parents: Vec<Vec<Child>> = frame.parents.iter().map(|&p| lookup(p, name)).collect();
             if at_parents.iter().any(|cs| cs.contains(&child)) {
                 continue;
             }
-            let len = prefix.len();
             if !prefix.is_empty() {
                 prefix.push(b'/');
             }
             prefix.extend_from_slice(&names[name as usize]);
             match child {
-                Child::Blob(b) => out.push((b, prefix.clone())),
+                Child::Blob(b) => walk.out.push((b, prefix.clone())),
                 Child::Tree(t) => {
                     let sub: Vec<Option<u32>> = at_parents
                         .iter()
@@ -1862,10 +1939,18 @@ mod provenance {
                             })
                         })
                         .collect();
-                    introduced(children, t, &sub, prefix, names, out);
+                    if frames.len() >= MAX_TREE_DEPTH || frames.iter().any(|f| f.tree == t) {
+                        walk.cut.push(prefix.clone());
+                    } else {
+                        frames.push(IntroFrame {
+                            tree: t,
+                            parents: sub,
+                            next: 0,
+                            prefix_len: prefix.len(),
+                        });
+                    }
                 }
             }
-            prefix.truncate(len);
         }
     }
 
