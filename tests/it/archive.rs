@@ -80,7 +80,7 @@ fn a_zip_bomb_is_skipped_with_a_warning_and_counted() {
     let zeros = vec![0u8; 200 << 20];
     t.write("bomb.zip", zip_of(&[("zeros.bin", &zeros)]));
     t.write("ok.txt", format!("token {}\n", github_pat(603)));
-    let (r, paths) = scan_to_report(&t, &[]);
+    let (_, paths) = scan_to_report(&t, &[]);
     assert_eq!(paths, ["ok.txt"], "the report is whole (issue #9)");
     let r = t.run(&["dir", "-f", "json", "."]);
     assert_eq!(r.code, 1, "the rest is still scanned: {}", r.stderr);
