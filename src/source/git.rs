@@ -740,6 +740,11 @@ fn staged(repo: &gix::ThreadSafeRepository, opts: &GitOptions, visit: &Visit<'_>
     let index = local.index_or_empty().context("reading the index")?;
     let empty = ObjectId::empty_tree(local.object_hash());
     let tree = scan.head_tree.unwrap_or(empty);
+    // The comparison below expands HEAD's tree without a depth bound: refuse a tree that contains
+    // itself or nests too deep first.
+    if tree != empty {
+        walk_tree(&local, tree, &mut |_, _, _| {}).context("walking HEAD's tree")?;
+    }
     let mut pairs: Vec<(BString, Option<ObjectId>, ObjectId)> = Vec::new();
     let mut submodules = Vec::new();
     local
@@ -930,6 +935,80 @@ fn range(
 /// A changed path between two trees: (path, old blob, new blob, new mode).
 type BlobChange = (BString, Option<ObjectId>, ObjectId, gix::objs::tree::EntryMode);
 
+/// A tree diff recorder that stops the diff on a tree that contains itself or nests deeper than
+/// [`MAX_TREE_DEPTH`]: the diff expands added and deleted trees without a bound of its own.
+#[derive(Default)]
+struct GuardedRecorder {
+    rec: gix::diff::tree::Recorder,
+    /// Trees seen: id and the index of the tree above it.
+    nodes: Vec<(ObjectId, Option<usize>)>,
+    /// Index in `nodes` of the tree at each path.
+    at: HashMap<BString, usize>,
+    /// Why the diff was stopped.
+    stop: Option<String>,
+}
+
+impl gix::diff::tree::Visit for GuardedRecorder {
+    fn pop_front_tracked_path_and_set_current(&mut self) {
+        self.rec.pop_front_tracked_path_and_set_current();
+    }
+
+    fn push_back_tracked_path_component(&mut self, component: &gix::bstr::BStr) {
+        self.rec.push_back_tracked_path_component(component);
+    }
+
+    fn push_path_component(&mut self, component: &gix::bstr::BStr) {
+        self.rec.push_path_component(component);
+    }
+
+    fn pop_path_component(&mut self) {
+        self.rec.pop_path_component();
+    }
+
+    fn visit(&mut self, change: gix::diff::tree::visit::Change) -> gix::diff::tree::visit::Action {
+        use gix::diff::tree::recorder::Change as C;
+        let flow = self.rec.visit(change);
+        let (mode, id, path) = match self.rec.records.last() {
+            Some(C::Addition {
+                entry_mode, oid, path, ..
+            })
+            | Some(C::Deletion {
+                entry_mode, oid, path, ..
+            })
+            | Some(C::Modification {
+                entry_mode, oid, path, ..
+            }) => (*entry_mode, *oid, path),
+            None => return flow,
+        };
+        if !mode.is_tree() {
+            return flow;
+        }
+        let parent = path
+            .rfind_byte(b'/')
+            .and_then(|i| self.at.get(path[..i].as_bstr()).copied());
+        let (mut above, mut depth) = (parent, 1);
+        while let Some(i) = above {
+            if self.nodes[i].0 == id {
+                self.stop = Some(format!(
+                    "tree {id} at {path} contains itself (a damaged or forged repository); not walked again"
+                ));
+                return std::ops::ControlFlow::Break(());
+            }
+            depth += 1;
+            above = self.nodes[i].1;
+        }
+        if depth >= MAX_TREE_DEPTH {
+            self.stop = Some(format!(
+                "tree {id} at {path} is nested deeper than {MAX_TREE_DEPTH} directories; not walked"
+            ));
+            return std::ops::ControlFlow::Break(());
+        }
+        self.nodes.push((id, parent));
+        self.at.insert(path.clone(), self.nodes.len() - 1);
+        flow
+    }
+}
+
 /// Blob additions and modifications from tree `old` to tree `new`.
 fn tree_changes(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<Vec<BlobChange>> {
     use gix::diff::tree::recorder::Change as C;
@@ -945,18 +1024,22 @@ fn tree_changes(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<
             .data)
     };
     let (old_data, new_data) = (read(old)?, read(new)?);
-    let mut recorder = gix::diff::tree::Recorder::default();
-    gix::diff::tree(
+    let mut guarded = GuardedRecorder::default();
+    let diffed = gix::diff::tree(
         gix::objs::TreeRefIter::from_bytes(&old_data, hash),
         gix::objs::TreeRefIter::from_bytes(&new_data, hash),
         &mut gix::diff::tree::State::default(),
         &repo.objects,
-        &mut recorder,
-    )
-    .map_err(|err| anyhow!("{err}"))
-    .with_context(|| format!("diffing tree {old} against {new}"))?;
+        &mut guarded,
+    );
+    if let Some(why) = guarded.stop {
+        bail!("diffing tree {old} against {new}: {why}");
+    }
+    diffed
+        .map_err(|err| anyhow!("{err}"))
+        .with_context(|| format!("diffing tree {old} against {new}"))?;
     let mut out = Vec::new();
-    for change in recorder.records {
+    for change in guarded.rec.records {
         match change {
             C::Addition {
                 entry_mode, oid, path, ..

@@ -685,4 +685,39 @@ fn a_tree_that_contains_itself_is_reported_not_walked_forever() {
         paths.contains(&"inner.txt"),
         "the blob inside the loop is still scanned: {paths:?}"
     );
+
+    // The other modes walk the same tree: `--range` from the good commit, `--staged` against it.
+    let range = format!("{good}..{cid}");
+    for args in [
+        vec!["git", ".", "--range", range.as_str()],
+        vec!["git", ".", "--staged"],
+    ] {
+        let (code, stderr) = run_bounded(repo.path(), &args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(id),
+            "{args:?}: the message names the looping tree: {stderr}"
+        );
+    }
+}
+
+/// Runs leakhound in `dir`, killing it (and failing) if it runs for more than 60 s.
+fn run_bounded(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let started = std::time::Instant::now();
+    let mut child = Command::new(crate::util::bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("{args:?} still running after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
