@@ -540,23 +540,44 @@ fn head_tree_id(repo: &gix::Repository) -> Result<Option<ObjectId>> {
 /// nests deeper, or one holding a tree that contains itself (possible only under a forged id).
 const MAX_TREE_DEPTH: usize = 4096;
 
+/// Most changes one tree diff records (each is kept in memory with its path).
+const MAX_DIFF_CHANGES: usize = 1_000_000;
+
+/// Most places (paths in one commit's tree) at which secrets are reported.
+const MAX_PLACES: usize = 1_000;
+
+/// Most entries one walk of one tree visits, every path counted: a few dozen valid tree objects
+/// can list the same subtree twice per level and so name billions of paths.
+const MAX_TREE_ENTRIES: u64 = 5_000_000;
+
 /// Walks the tree `root` depth first and hands every entry that is not a tree to `visit` with its
 /// `/`-separated path. Fails, naming the tree, on a tree that contains itself (directly or further
-/// down) or nesting deeper than [`MAX_TREE_DEPTH`], so a forged repository cannot make it walk
-/// forever.
+/// down), nesting deeper than [`MAX_TREE_DEPTH`] or more than [`MAX_TREE_ENTRIES`] paths, so a
+/// forged or hostile repository cannot make it walk forever.
 fn walk_tree(
     repo: &gix::Repository,
     root: ObjectId,
     visit: &mut dyn FnMut(&BString, gix::objs::tree::EntryMode, &oid),
 ) -> Result<()> {
+    // A subtree listed at many paths is read from the cache, not inflated again each time.
+    let mut repo = repo.clone();
+    repo.object_cache_size_if_unset(4 << 20);
     let mut stack = vec![(root, BString::default(), 0usize)];
     // The trees from the root down to the one being read.
     let mut ancestors: Vec<ObjectId> = Vec::new();
+    let mut visited = 0u64;
     while let Some((id, prefix, depth)) = stack.pop() {
         ancestors.truncate(depth);
         ancestors.push(id);
         let tree = repo.find_tree(id).with_context(|| format!("reading tree {id}"))?;
         for entry in tree.iter() {
+            visited += 1;
+            if visited > MAX_TREE_ENTRIES {
+                bail!(
+                    "tree {root} lists more than {MAX_TREE_ENTRIES} paths (subtrees repeated level after level?); \
+                     not walked further"
+                );
+            }
             let entry = entry
                 .map_err(|err| anyhow!("{err}"))
                 .with_context(|| format!("parsing tree {id}"))?;
@@ -935,8 +956,9 @@ fn range(
 /// A changed path between two trees: (path, old blob, new blob, new mode).
 type BlobChange = (BString, Option<ObjectId>, ObjectId, gix::objs::tree::EntryMode);
 
-/// A tree diff recorder that stops the diff on a tree that contains itself or nests deeper than
-/// [`MAX_TREE_DEPTH`]: the diff expands added and deleted trees without a bound of its own.
+/// A tree diff recorder that stops the diff on a tree that contains itself, nests deeper than
+/// [`MAX_TREE_DEPTH`] or changes more than [`MAX_DIFF_CHANGES`] paths: the diff expands added and
+/// deleted trees without a bound of its own.
 #[derive(Default)]
 struct GuardedRecorder {
     rec: gix::diff::tree::Recorder,
@@ -968,6 +990,12 @@ impl gix::diff::tree::Visit for GuardedRecorder {
     fn visit(&mut self, change: gix::diff::tree::visit::Change) -> gix::diff::tree::visit::Action {
         use gix::diff::tree::recorder::Change as C;
         let flow = self.rec.visit(change);
+        if self.rec.records.len() > MAX_DIFF_CHANGES {
+            self.stop = Some(format!(
+                "more than {MAX_DIFF_CHANGES} changed paths (subtrees repeated level after level?); not walked further"
+            ));
+            return std::ops::ControlFlow::Break(());
+        }
         let (mode, id, path) = match self.rec.records.last() {
             Some(C::Addition {
                 entry_mode, oid, path, ..
@@ -1869,8 +1897,8 @@ mod provenance {
         let root_of = |c: &(ObjectId, ObjectId, Vec<ObjectId>)| tree_ids.get(&c.1).copied();
         // introductions: (kept blob, path) -> commits
         let mut intro: HashMap<(u32, BString), Vec<u32>> = HashMap::new();
-        // Paths where a tree contains itself or nests too deep, not walked further.
-        let mut cut: std::collections::BTreeSet<BString> = Default::default();
+        // Why parts of trees were not walked, each reason once.
+        let mut cut: std::collections::BTreeSet<String> = Default::default();
         for (ci, c) in graph.commits.iter().enumerate() {
             let Some(root) = root_of(c).filter(|r| relevant[*r as usize]) else {
                 continue;
@@ -1887,12 +1915,7 @@ mod provenance {
                 intro.entry((blob, path)).or_default().push(ci as u32);
             }
         }
-        for path in cut {
-            scan.coverage.errors.push(format!(
-                "the tree at {path} contains itself or nests deeper than {MAX_TREE_DEPTH} directories \
-                 (a damaged or forged repository); not walked further"
-            ));
-        }
+        scan.coverage.errors.extend(cut);
         if intro.is_empty() {
             return Ok(());
         }
@@ -1952,12 +1975,12 @@ mod provenance {
         Ok(())
     }
 
-    /// What [`introduced`] collects: (kept blob, path) pairs, and the paths where a tree contains
-    /// itself or nests too deep (not followed).
+    /// What [`introduced`] collects: (kept blob, path) pairs, and why parts of the tree were not
+    /// walked (a tree that contains itself, nests too deep, or lists too many paths).
     #[derive(Default)]
     struct IntroWalk {
         out: Vec<(u32, BString)>,
-        cut: Vec<BString>,
+        cut: Vec<String>,
     }
 
     /// One tree being walked by [`introduced`]: the trees at its path in the parent commits, the
@@ -1994,6 +2017,7 @@ mod provenance {
             next: 0,
             prefix_len: 0,
         }];
+        let mut visited = 0u64;
         while let Some(frame) = frames.last_mut() {
             let entries = children.get(&frame.tree).map_or(&[][..], Vec::as_slice);
             let Some(&(name, child)) = entries.get(frame.next) else {
@@ -2001,6 +2025,14 @@ mod provenance {
                 continue;
             };
             frame.next += 1;
+            visited += 1;
+            if visited > MAX_TREE_ENTRIES {
+                walk.cut.push(format!(
+                    "a commit's tree lists more than {MAX_TREE_ENTRIES} paths to secrets (subtrees repeated \
+                     level after level?); the rest of it was not walked"
+                ));
+                return;
+            }
             prefix.truncate(frame.prefix_len);
             let at_parents: Vec<Vec<Child>> = frame.parents.iter().map(|&p| lookup(p, name)).collect();
             if at_parents.iter().any(|cs| cs.contains(&child)) {
@@ -2011,6 +2043,13 @@ mod provenance {
             }
             prefix.extend_from_slice(&names[name as usize]);
             match child {
+                Child::Blob(_) if walk.out.len() >= MAX_PLACES => {
+                    walk.cut.push(format!(
+                        "a commit's tree holds secrets at more than {MAX_PLACES} paths (subtrees repeated \
+                         level after level?); only the first are reported"
+                    ));
+                    return;
+                }
                 Child::Blob(b) => walk.out.push((b, prefix.clone())),
                 Child::Tree(t) => {
                     let sub: Vec<Option<u32>> = at_parents
@@ -2023,7 +2062,10 @@ mod provenance {
                         })
                         .collect();
                     if frames.len() >= MAX_TREE_DEPTH || frames.iter().any(|f| f.tree == t) {
-                        walk.cut.push(prefix.clone());
+                        walk.cut.push(format!(
+                            "the tree at {prefix} contains itself or nests deeper than {MAX_TREE_DEPTH} \
+                             directories (a damaged or forged repository); not walked further"
+                        ));
                     } else {
                         frames.push(IntroFrame {
                             tree: t,

@@ -721,3 +721,57 @@ fn run_bounded(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
     let out = child.wait_with_output().unwrap();
     (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
+
+/// Thirty valid tree objects, each listing the one below twice (`a` and `b`), name 2^30 paths to
+/// one blob. Every walk of the tree stops at its path budget with an error instead of running
+/// for hours, and a key elsewhere in the repository is still found.
+#[test]
+fn a_tree_that_repeats_its_subtree_at_every_level_is_cut_off_not_walked_for_hours() {
+    let mut repo = Repo::new();
+    repo.write("ok.txt", format!("key={}\n", github_pat(126)));
+    let good = repo.commit("good");
+    let inner = repo.tree.write("inner.txt", format!("key={}\n", github_pat(127)));
+    let blob = repo.git(&["hash-object", "-w", inner.to_str().unwrap()]);
+    std::fs::remove_file(&inner).unwrap();
+    let mktree = |listing: String| -> String {
+        let f = repo.tree.write("listing.txt", listing);
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("git mktree < {}", f.display()))
+            .current_dir(repo.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let mut tree = mktree(format!("100644 blob {blob}\tinner.txt\n"));
+    for _ in 0..30 {
+        tree = mktree(format!("040000 tree {tree}\ta\n040000 tree {tree}\tb\n"));
+    }
+    std::fs::remove_file(repo.path().join("listing.txt")).unwrap();
+    let ok_blob = repo.git(&["rev-parse", "HEAD:ok.txt"]);
+    let root = mktree(format!("040000 tree {tree}\tbomb\n100644 blob {ok_blob}\tok.txt\n"));
+    let commit = repo.git(&["commit-tree", &root, "-p", &good, "-m", "bomb"]);
+    repo.git(&["update-ref", "refs/heads/main", &commit]);
+
+    let (code, stderr) = run_bounded(repo.path(), &["git", ".", "-f", "json", "-o", "report.json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("subtrees repeated level after level"), "{stderr}");
+    let found = report_pats(&repo);
+    let paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"ok.txt"), "{paths:?}");
+    assert!(paths.len() <= 1 + 1_000, "places are capped: {}", paths.len());
+    let range = format!("{good}..{commit}");
+    for args in [
+        vec!["git", ".", "--range", range.as_str()],
+        vec!["git", ".", "--staged"],
+    ] {
+        let (code, stderr) = run_bounded(repo.path(), &args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("subtrees repeated level after level"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
