@@ -234,10 +234,24 @@ impl Redactor<'_> {
         let mut line_no = 0u64;
         let mut mi = 0;
         while line_start < hay.len() {
-            let end = memchr::memchr(b'\n', &hay[line_start..]).map_or(hay.len(), |p| line_start + p + 1);
+            let mut end = memchr::memchr(b'\n', &hay[line_start..]).map_or(hay.len(), |p| line_start + p + 1);
             let first = mi;
-            while mi < matches.len() && matches[mi].start < end {
-                mi += 1;
+            loop {
+                while mi < matches.len() && matches[mi].start < end {
+                    mi += 1;
+                }
+                // A secret that runs past the line (a raw PEM block) takes the lines it covers
+                // with it: they are masked together, as raw text.
+                let reach = matches[first..mi]
+                    .iter()
+                    .map(|m| m.end)
+                    .max()
+                    .unwrap_or(0)
+                    .min(hay.len());
+                if reach <= end {
+                    break;
+                }
+                end = memchr::memchr(b'\n', &hay[reach - 1..]).map_or(hay.len(), |p| reach + p);
             }
             let line_matches = &matches[first..mi];
             let line = &hay[line_start..end];

@@ -364,17 +364,14 @@ impl GitScan {
             return Ok(Vec::new());
         };
         let repo = self.repo.to_thread_local();
-        let tree = repo.find_tree(tree).context("reading HEAD's tree")?;
-        let mut recorder = gix::traverse::tree::Recorder::default();
-        tree.traverse()
-            .breadthfirst(&mut recorder)
-            .context("walking HEAD's tree")?;
-        Ok(recorder
-            .records
-            .into_iter()
-            .filter(|e| e.mode.is_blob_or_symlink())
-            .map(|e| e.filepath.to_string())
-            .collect())
+        let mut out = Vec::new();
+        walk_tree(&repo, tree, &mut |path, mode, _| {
+            if mode.is_blob_or_symlink() {
+                out.push(path.to_string());
+            }
+        })
+        .context("walking HEAD's tree")?;
+        Ok(out)
     }
 
     /// The commit and tag messages the message visitor kept, in id order.
@@ -900,6 +897,73 @@ fn head_tree_id(repo: &gix::Repository) -> Result<Option<ObjectId>> {
     Ok(Some(commit.tree_id().context("reading HEAD's tree id")?.detach()))
 }
 
+/// Deepest tree nesting walked, as git's own `core.maxTreeDepth` default: only a hostile repository
+/// nests deeper, or one holding a tree that contains itself (possible only under a forged id).
+const MAX_TREE_DEPTH: usize = 4096;
+
+/// Most changes one tree diff records (each is kept in memory with its path).
+const MAX_DIFF_CHANGES: usize = 1_000_000;
+
+/// Most places (paths in one commit's tree) at which secrets are reported.
+const MAX_PLACES: usize = 1_000;
+
+/// Most entries one walk of one tree visits, every path counted: a few dozen valid tree objects
+/// can list the same subtree twice per level and so name billions of paths.
+const MAX_TREE_ENTRIES: u64 = 5_000_000;
+
+/// Walks the tree `root` depth first and hands every entry that is not a tree to `visit` with its
+/// `/`-separated path. Fails, naming the tree, on a tree that contains itself (directly or further
+/// down), nesting deeper than [`MAX_TREE_DEPTH`] or more than [`MAX_TREE_ENTRIES`] paths, so a
+/// forged or hostile repository cannot make it walk forever.
+fn walk_tree(
+    repo: &gix::Repository,
+    root: ObjectId,
+    visit: &mut dyn FnMut(&BString, gix::objs::tree::EntryMode, &oid),
+) -> Result<()> {
+    // A subtree listed at many paths is read from the cache, not inflated again each time.
+    let mut repo = repo.clone();
+    repo.object_cache_size_if_unset(4 << 20);
+    let mut stack = vec![(root, BString::default(), 0usize)];
+    // The trees from the root down to the one being read.
+    let mut ancestors: Vec<ObjectId> = Vec::new();
+    let mut visited = 0u64;
+    while let Some((id, prefix, depth)) = stack.pop() {
+        ancestors.truncate(depth);
+        ancestors.push(id);
+        let tree = repo.find_tree(id).with_context(|| format!("reading tree {id}"))?;
+        for entry in tree.iter() {
+            visited += 1;
+            if visited > MAX_TREE_ENTRIES {
+                bail!(
+                    "tree {root} lists more than {MAX_TREE_ENTRIES} paths (subtrees repeated level after level?); \
+                     not walked further"
+                );
+            }
+            let entry = entry
+                .map_err(|err| anyhow!("{err}"))
+                .with_context(|| format!("parsing tree {id}"))?;
+            let mut path = prefix.clone();
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(entry.filename());
+            if entry.mode().is_tree() {
+                let child = entry.oid();
+                if ancestors.iter().any(|a| a.as_ref() == child) {
+                    bail!("tree {child} at {path} contains itself (a damaged or forged repository); not walked again");
+                }
+                if depth + 1 >= MAX_TREE_DEPTH {
+                    bail!("tree {child} at {path} is nested deeper than {MAX_TREE_DEPTH} directories; not walked");
+                }
+                stack.push((child.to_owned(), path, depth + 1));
+            } else {
+                visit(&path, entry.mode(), entry.oid());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn count_refs(repo: &gix::Repository) -> Result<u64> {
     let platform = repo.references().context("listing refs")?;
     Ok(platform.all().context("listing refs")?.filter(|r| r.is_ok()).count() as u64)
@@ -1058,6 +1122,11 @@ fn staged(repo: &gix::ThreadSafeRepository, opts: &GitOptions, visit: &Visit<'_>
     let index = local.index_or_empty().context("reading the index")?;
     let empty = ObjectId::empty_tree(local.object_hash());
     let tree = scan.head_tree.unwrap_or(empty);
+    // The comparison below expands HEAD's tree without a depth bound: refuse a tree that contains
+    // itself or nests too deep first.
+    if tree != empty {
+        walk_tree(&local, tree, &mut |_, _, _| {}).context("walking HEAD's tree")?;
+    }
     let mut pairs: Vec<(BString, Option<ObjectId>, ObjectId)> = Vec::new();
     let mut submodules = Vec::new();
     local
@@ -1254,6 +1323,87 @@ fn range(
 /// A changed path between two trees: (path, old blob, new blob, new mode).
 type BlobChange = (BString, Option<ObjectId>, ObjectId, gix::objs::tree::EntryMode);
 
+/// A tree diff recorder that stops the diff on a tree that contains itself, nests deeper than
+/// [`MAX_TREE_DEPTH`] or changes more than [`MAX_DIFF_CHANGES`] paths: the diff expands added and
+/// deleted trees without a bound of its own.
+#[derive(Default)]
+struct GuardedRecorder {
+    rec: gix::diff::tree::Recorder,
+    /// Trees seen: id and the index of the tree above it.
+    nodes: Vec<(ObjectId, Option<usize>)>,
+    /// Index in `nodes` of the tree at each path.
+    at: HashMap<BString, usize>,
+    /// Why the diff was stopped.
+    stop: Option<String>,
+}
+
+impl gix::diff::tree::Visit for GuardedRecorder {
+    fn pop_front_tracked_path_and_set_current(&mut self) {
+        self.rec.pop_front_tracked_path_and_set_current();
+    }
+
+    fn push_back_tracked_path_component(&mut self, component: &gix::bstr::BStr) {
+        self.rec.push_back_tracked_path_component(component);
+    }
+
+    fn push_path_component(&mut self, component: &gix::bstr::BStr) {
+        self.rec.push_path_component(component);
+    }
+
+    fn pop_path_component(&mut self) {
+        self.rec.pop_path_component();
+    }
+
+    fn visit(&mut self, change: gix::diff::tree::visit::Change) -> gix::diff::tree::visit::Action {
+        use gix::diff::tree::recorder::Change as C;
+        let flow = self.rec.visit(change);
+        if self.rec.records.len() > MAX_DIFF_CHANGES {
+            self.stop = Some(format!(
+                "more than {MAX_DIFF_CHANGES} changed paths (subtrees repeated level after level?); not walked further"
+            ));
+            return std::ops::ControlFlow::Break(());
+        }
+        let (mode, id, path) = match self.rec.records.last() {
+            Some(C::Addition {
+                entry_mode, oid, path, ..
+            })
+            | Some(C::Deletion {
+                entry_mode, oid, path, ..
+            })
+            | Some(C::Modification {
+                entry_mode, oid, path, ..
+            }) => (*entry_mode, *oid, path),
+            None => return flow,
+        };
+        if !mode.is_tree() {
+            return flow;
+        }
+        let parent = path
+            .rfind_byte(b'/')
+            .and_then(|i| self.at.get(path[..i].as_bstr()).copied());
+        let (mut above, mut depth) = (parent, 1);
+        while let Some(i) = above {
+            if self.nodes[i].0 == id {
+                self.stop = Some(format!(
+                    "tree {id} at {path} contains itself (a damaged or forged repository); not walked again"
+                ));
+                return std::ops::ControlFlow::Break(());
+            }
+            depth += 1;
+            above = self.nodes[i].1;
+        }
+        if depth >= MAX_TREE_DEPTH {
+            self.stop = Some(format!(
+                "tree {id} at {path} is nested deeper than {MAX_TREE_DEPTH} directories; not walked"
+            ));
+            return std::ops::ControlFlow::Break(());
+        }
+        self.nodes.push((id, parent));
+        self.at.insert(path.clone(), self.nodes.len() - 1);
+        flow
+    }
+}
+
 /// Blob additions and modifications from tree `old` to tree `new`.
 fn tree_changes(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<Vec<BlobChange>> {
     use gix::diff::tree::recorder::Change as C;
@@ -1269,18 +1419,22 @@ fn tree_changes(repo: &gix::Repository, old: ObjectId, new: ObjectId) -> Result<
             .data)
     };
     let (old_data, new_data) = (read(old)?, read(new)?);
-    let mut recorder = gix::diff::tree::Recorder::default();
-    gix::diff::tree(
+    let mut guarded = GuardedRecorder::default();
+    let diffed = gix::diff::tree(
         gix::objs::TreeRefIter::from_bytes(&old_data, hash),
         gix::objs::TreeRefIter::from_bytes(&new_data, hash),
         &mut gix::diff::tree::State::default(),
         &repo.objects,
-        &mut recorder,
-    )
-    .map_err(|err| anyhow!("{err}"))
-    .with_context(|| format!("diffing tree {old} against {new}"))?;
+        &mut guarded,
+    );
+    if let Some(why) = guarded.stop {
+        bail!("diffing tree {old} against {new}: {why}");
+    }
+    diffed
+        .map_err(|err| anyhow!("{err}"))
+        .with_context(|| format!("diffing tree {old} against {new}"))?;
     let mut out = Vec::new();
-    for change in recorder.records {
+    for change in guarded.rec.records {
         match change {
             C::Addition {
                 entry_mode, oid, path, ..
@@ -1966,9 +2120,15 @@ mod full {
         for (reason, n) in stats.skipped.into_inner().expect("stats lock") {
             *cov.blobs_skipped.entry(reason.to_owned()).or_default() += n;
         }
-        match head_submodules(&local, scan.head_tree) {
-            Ok(paths) => cov.submodules = paths,
-            Err(err) => cov.errors.push(format!("listing submodules at HEAD: {err:#}")),
+        match head_submodules(&local, scan.head_tree, &seen) {
+            Ok((paths, missing)) => {
+                cov.submodules = paths;
+                for (path, id) in missing {
+                    cov.errors
+                        .push(format!("HEAD:{path} names blob {id}, which is missing or unreadable"));
+                }
+            }
+            Err(err) => cov.errors.push(format!("walking HEAD's tree: {err:#}")),
         }
         let mut kept = kept.into_inner().expect("kept lock");
         kept.sort_unstable();
@@ -1980,31 +2140,27 @@ mod full {
         Ok(())
     }
 
-    /// Paths of gitlinks in HEAD's tree.
-    fn head_submodules(repo: &gix::Repository, head_tree: Option<ObjectId>) -> Result<Vec<String>> {
-        let Some(tree) = head_tree else { return Ok(Vec::new()) };
-        let mut out = Vec::new();
-        let mut stack = vec![(tree, BString::default())];
-        while let Some((id, prefix)) = stack.pop() {
-            let tree = repo.find_tree(id).with_context(|| format!("reading tree {id}"))?;
-            for entry in tree.iter() {
-                let entry = entry
-                    .map_err(|err| anyhow!("{err}"))
-                    .with_context(|| format!("parsing tree {id}"))?;
-                let mut path = prefix.clone();
-                if !path.is_empty() {
-                    path.push(b'/');
-                }
-                path.extend_from_slice(entry.filename());
-                if entry.mode().is_tree() {
-                    stack.push((entry.oid().to_owned(), path));
-                } else if entry.mode().is_commit() {
-                    out.push(path.to_str_lossy().into_owned());
-                }
+    /// Paths of gitlinks in HEAD's tree, and the files there whose blob the object database lacks
+    /// (or could not read): `(path, blob)`.
+    #[allow(clippy::type_complexity)]
+    fn head_submodules(
+        repo: &gix::Repository,
+        head_tree: Option<ObjectId>,
+        seen: &Seen,
+    ) -> Result<(Vec<String>, Vec<(String, ObjectId)>)> {
+        let Some(tree) = head_tree else {
+            return Ok(Default::default());
+        };
+        let (mut out, mut missing) = (Vec::new(), Vec::new());
+        walk_tree(repo, tree, &mut |path, mode, id| {
+            if mode.is_commit() {
+                out.push(path.to_str_lossy().into_owned());
+            } else if !seen.contains(id) {
+                missing.push((path.to_str_lossy().into_owned(), id.to_owned()));
             }
-        }
+        })?;
         out.sort();
-        Ok(out)
+        Ok((out, missing))
     }
 }
 
@@ -2307,6 +2463,8 @@ mod provenance {
         let root_of = |c: &(ObjectId, ObjectId, Vec<ObjectId>)| tree_ids.get(&c.1).copied();
         // introductions: (kept blob, path) -> commits
         let mut intro: HashMap<(u32, BString), Vec<u32>> = HashMap::new();
+        // Why parts of trees were not walked, each reason once.
+        let mut cut: std::collections::BTreeSet<String> = Default::default();
         for (ci, c) in graph.commits.iter().enumerate() {
             let Some(root) = root_of(c).filter(|r| relevant[*r as usize]) else {
                 continue;
@@ -2315,19 +2473,15 @@ mod provenance {
                 c.2.iter()
                     .map(|p| commit_ids.get(p).and_then(|&pi| root_of(&graph.commits[pi as usize])))
                     .collect();
-            let mut found = Vec::new();
-            introduced(
-                &children,
-                root,
-                &parent_roots,
-                &mut BString::default(),
-                &names,
-                &mut found,
-            );
+            let mut walk = IntroWalk::default();
+            introduced(&children, root, &parent_roots, &names, &mut walk);
+            cut.extend(walk.cut);
+            let found = walk.out;
             for (blob, path) in found {
                 intro.entry((blob, path)).or_default().push(ci as u32);
             }
         }
+        scan.coverage.errors.extend(cut);
         if intro.is_empty() {
             return Ok(());
         }
@@ -2387,17 +2541,33 @@ mod provenance {
         Ok(())
     }
 
-    /// Collects (kept blob, path) under relevant tree `tree` that none of `parents` (trees at the
-    /// same path in the parent commits; `None` = absent or irrelevant) has at the same path.
+    /// What [`introduced`] collects: (kept blob, path) pairs, and why parts of the tree were not
+    /// walked (a tree that contains itself, nests too deep, or lists too many paths).
+    #[derive(Default)]
+    struct IntroWalk {
+        out: Vec<(u32, BString)>,
+        cut: Vec<String>,
+    }
+
+    /// One tree being walked by [`introduced`]: the trees at its path in the parent commits, the
+    /// next entry to look at, and the length of its path.
+    struct IntroFrame {
+        tree: u32,
+        parents: Vec<Option<u32>>,
+        next: usize,
+        prefix_len: usize,
+    }
+
+    /// Collects (kept blob, path) under relevant tree `root` that none of `parents` (trees at the
+    /// same path in the parent commits; `None` = absent or irrelevant) has at the same path. Walks
+    /// with its own stack, not by recursion, so a deep tree cannot overflow the thread's stack.
     fn introduced(
         children: &HashMap<u32, Vec<(u32, Child)>>,
-        tree: u32,
+        root: u32,
         parents: &[Option<u32>],
-        prefix: &mut BString,
         names: &[BString],
-        out: &mut Vec<(u32, BString)>,
+        walk: &mut IntroWalk,
     ) {
-        let Some(entries) = children.get(&tree) else { return };
         let lookup = |p: Option<u32>, name: u32| -> Vec<Child> {
             p.and_then(|p| children.get(&p))
                 .map(|list| {
@@ -2406,18 +2576,47 @@ mod provenance {
                 })
                 .unwrap_or_default()
         };
-        for &(name, child) in entries {
-            let at_parents: Vec<Vec<Child>> = parents.iter().map(|&p| lookup(p, name)).collect();
+        let mut prefix = BString::default();
+        let mut frames = vec![IntroFrame {
+            tree: root,
+            parents: parents.to_vec(),
+            next: 0,
+            prefix_len: 0,
+        }];
+        let mut visited = 0u64;
+        while let Some(frame) = frames.last_mut() {
+            let entries = children.get(&frame.tree).map_or(&[][..], Vec::as_slice);
+            let Some(&(name, child)) = entries.get(frame.next) else {
+                frames.pop();
+                continue;
+            };
+            frame.next += 1;
+            visited += 1;
+            if visited > MAX_TREE_ENTRIES {
+                walk.cut.push(format!(
+                    "a commit's tree lists more than {MAX_TREE_ENTRIES} paths to secrets (subtrees repeated \
+                     level after level?); the rest of it was not walked"
+                ));
+                return;
+            }
+            prefix.truncate(frame.prefix_len);
+            let at_parents: Vec<Vec<Child>> = frame.parents.iter().map(|&p| lookup(p, name)).collect();
             if at_parents.iter().any(|cs| cs.contains(&child)) {
                 continue;
             }
-            let len = prefix.len();
             if !prefix.is_empty() {
                 prefix.push(b'/');
             }
             prefix.extend_from_slice(&names[name as usize]);
             match child {
-                Child::Blob(b) => out.push((b, prefix.clone())),
+                Child::Blob(_) if walk.out.len() >= MAX_PLACES => {
+                    walk.cut.push(format!(
+                        "a commit's tree holds secrets at more than {MAX_PLACES} paths (subtrees repeated \
+                         level after level?); only the first are reported"
+                    ));
+                    return;
+                }
+                Child::Blob(b) => walk.out.push((b, prefix.clone())),
                 Child::Tree(t) => {
                     let sub: Vec<Option<u32>> = at_parents
                         .iter()
@@ -2428,10 +2627,21 @@ mod provenance {
                             })
                         })
                         .collect();
-                    introduced(children, t, &sub, prefix, names, out);
+                    if frames.len() >= MAX_TREE_DEPTH || frames.iter().any(|f| f.tree == t) {
+                        walk.cut.push(format!(
+                            "the tree at {prefix} contains itself or nests deeper than {MAX_TREE_DEPTH} \
+                             directories (a damaged or forged repository); not walked further"
+                        ));
+                    } else {
+                        frames.push(IntroFrame {
+                            tree: t,
+                            parents: sub,
+                            next: 0,
+                            prefix_len: prefix.len(),
+                        });
+                    }
                 }
             }
-            prefix.truncate(len);
         }
     }
 

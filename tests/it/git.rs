@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{github_pat, run_in, Run, Tree};
+use crate::util::{github_pat, run_in, whole_report, Run, Tree};
 
 /// A repository under construction.
 struct Repo {
@@ -851,4 +851,284 @@ fn an_empty_repository_says_it_has_no_commits() {
     let r = repo.run(&["git", ".", "-f", "json"]);
     assert_eq!(coverage(&r)["no_commits"], false);
     assert!(!r.stderr.contains("no commits"), "{}", r.stderr);
+}
+
+// --- Hostile repositories (issue #9): every case exits 2 with a message naming the bad object,
+// still finds the key planted in a good commit, and writes a whole report with `-o`.
+
+/// Findings of the report written with `-o report.json`, checked whole.
+fn report_pats(repo: &Repo) -> Vec<Value> {
+    let doc = whole_report(repo.path(), "report.json");
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "github-classic-pat")
+        .cloned()
+        .collect()
+}
+
+/// Writes a loose object under the id `id`, whatever its content hashes to (as a hostile or
+/// damaged repository may hold it).
+fn write_loose(repo: &Repo, id: &str, kind: &str, content: &[u8]) {
+    let mut raw = format!("{kind} {}\0", content.len()).into_bytes();
+    raw.extend_from_slice(content);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut z, &raw).unwrap();
+    let dir = repo.path().join(".git/objects").join(&id[..2]);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(&id[2..]), z.finish().unwrap()).unwrap();
+}
+
+fn hex_bytes(id: &str) -> Vec<u8> {
+    (0..id.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&id[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_pack_with_flipped_bytes_is_reported_and_the_rest_is_still_scanned() {
+    let mut repo = Repo::new();
+    for i in 0..20 {
+        repo.write(
+            &format!("f{i}.txt"),
+            format!("file {i}\n{}\n", "filler words ".repeat(60 + i)),
+        );
+    }
+    repo.commit("many files");
+    repo.git(&["repack", "-adq"]);
+    repo.git(&["prune-packed"]);
+    repo.write("loose.txt", format!("key={}\n", github_pat(120)));
+    repo.commit("secret, loose");
+    let pack = std::fs::read_dir(repo.path().join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    // Same length, garbage in the middle: the deflate streams there no longer decode.
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 64] {
+        *b ^= 0x5a;
+    }
+    std::fs::set_permissions(
+        &pack,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::write(&pack, bytes).unwrap();
+    let r = repo.run(&["git", ".", "-f", "json", "-o", "report.json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let name = pack.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(r.stderr.contains(&name), "the message names the pack: {}", r.stderr);
+    assert_eq!(report_pats(&repo).len(), 1, "the loose secret is still found");
+}
+
+#[test]
+fn a_tree_pointing_to_a_missing_blob_is_reported_and_the_rest_is_still_scanned() {
+    let mut repo = Repo::new();
+    repo.write("gone.txt", "this blob will be deleted\n");
+    repo.write("ok.txt", format!("key={}\n", github_pat(121)));
+    repo.commit("two files");
+    let gone = repo.git(&["rev-parse", "HEAD:gone.txt"]);
+    std::fs::remove_file(repo.path().join(".git/objects").join(&gone[..2]).join(&gone[2..])).unwrap();
+    let r = repo.run(&["git", ".", "-f", "json", "-o", "report.json"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&gone),
+        "the message names the missing object {gone}: {}",
+        r.stderr
+    );
+    let found = report_pats(&repo);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["path"], "ok.txt");
+}
+
+/// Commits `files` (path, content) on `main` with `git fast-import`, which takes paths of any depth.
+fn fast_import(repo: &Repo, files: &[(&str, &str)]) {
+    use std::io::Write;
+    let mut stream =
+        String::from("commit refs/heads/main\ncommitter Ada <ada@example.com> 1704067200 +0000\ndata 5\ndeep\n");
+    for (path, content) in files {
+        stream.push_str(&format!("M 100644 inline {path}\ndata {}\n{content}\n", content.len()));
+    }
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stream.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_tree_2000_directories_deep_is_walked_to_its_bottom() {
+    let repo = Repo::new();
+    let deep = format!("{}key.txt", "d/".repeat(2000));
+    let (k1, k2) = (format!("key={}", github_pat(122)), format!("key={}", github_pat(123)));
+    fast_import(&repo, &[(deep.as_str(), k1.as_str()), ("top.txt", k2.as_str())]);
+    assert_eq!(repo.git(&["rev-list", "--objects", "HEAD"]).lines().count(), 2004);
+    let started = std::time::Instant::now();
+    let r = repo.run(&["git", ".", "-f", "json", "-o", "report.json"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut paths: Vec<String> = report_pats(&repo)
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, [deep, "top.txt".to_string()]);
+}
+
+/// Git's own tools refuse to build a tree that contains itself (`git mktree` and `git
+/// hash-object` write objects under their true hash, and a tree cannot hold its own hash), and
+/// reading one fails with "hash mismatch". A damaged or hostile repository can still hold one
+/// written by hand under a made-up id, so that is how this test builds it.
+#[test]
+fn a_tree_that_contains_itself_is_reported_not_walked_forever() {
+    let mut repo = Repo::new();
+    repo.write("ok.txt", format!("key={}\n", github_pat(124)));
+    let good = repo.commit("good");
+    let inner = repo.tree.write("inner.txt", format!("key={}\n", github_pat(125)));
+    let blob = repo.git(&["hash-object", "-w", inner.to_str().unwrap()]);
+    std::fs::remove_file(&inner).unwrap();
+    // Tree `loop` holds itself as `loop/` (twice, so a walk that follows it fans out) and a blob.
+    let id = "c0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ff";
+    let mut tree = Vec::new();
+    for (mode, name, child) in [
+        ("100644", "inner.txt", blob.as_str()),
+        ("40000", "loop", id),
+        ("40000", "loop2", id),
+    ] {
+        tree.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        tree.extend_from_slice(&hex_bytes(child));
+    }
+    write_loose(&repo, id, "tree", &tree);
+    let commit = format!(
+        "tree {id}\nparent {good}\nauthor Ada <ada@example.com> 1704153600 +0000\ncommitter Ada <ada@example.com> 1704153600 +0000\n\nloop\n"
+    );
+    let c = repo.tree.write("commit.txt", commit);
+    let cid = repo.git(&["hash-object", "-t", "commit", "--literally", "-w", c.to_str().unwrap()]);
+    std::fs::remove_file(&c).unwrap();
+    repo.git(&["update-ref", "refs/heads/main", &cid]);
+
+    let started = std::time::Instant::now();
+    let mut child = Command::new(crate::util::bin())
+        .args(["git", ".", "-f", "json", "-o", "report.json"])
+        .current_dir(repo.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("still walking the looping tree after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(id), "the message names the looping tree: {stderr}");
+    let found = report_pats(&repo);
+    let paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"ok.txt"), "{paths:?}");
+    assert!(
+        paths.contains(&"inner.txt"),
+        "the blob inside the loop is still scanned: {paths:?}"
+    );
+
+    // The other modes walk the same tree: `--range` from the good commit, `--staged` against it.
+    let range = format!("{good}..{cid}");
+    for args in [
+        vec!["git", ".", "--range", range.as_str()],
+        vec!["git", ".", "--staged"],
+    ] {
+        let (code, stderr) = run_bounded(repo.path(), &args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(id),
+            "{args:?}: the message names the looping tree: {stderr}"
+        );
+    }
+}
+
+/// Runs leakhound in `dir`, killing it (and failing) if it runs for more than 60 s.
+fn run_bounded(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let started = std::time::Instant::now();
+    let mut child = Command::new(crate::util::bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("{args:?} still running after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Thirty valid tree objects, each listing the one below twice (`a` and `b`), name 2^30 paths to
+/// one blob. Every walk of the tree stops at its path budget with an error instead of running
+/// for hours, and a key elsewhere in the repository is still found.
+#[test]
+fn a_tree_that_repeats_its_subtree_at_every_level_is_cut_off_not_walked_for_hours() {
+    let mut repo = Repo::new();
+    repo.write("ok.txt", format!("key={}\n", github_pat(126)));
+    let good = repo.commit("good");
+    let inner = repo.tree.write("inner.txt", format!("key={}\n", github_pat(127)));
+    let blob = repo.git(&["hash-object", "-w", inner.to_str().unwrap()]);
+    std::fs::remove_file(&inner).unwrap();
+    let mktree = |listing: String| -> String {
+        let f = repo.tree.write("listing.txt", listing);
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("git mktree < {}", f.display()))
+            .current_dir(repo.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let mut tree = mktree(format!("100644 blob {blob}\tinner.txt\n"));
+    for _ in 0..30 {
+        tree = mktree(format!("040000 tree {tree}\ta\n040000 tree {tree}\tb\n"));
+    }
+    std::fs::remove_file(repo.path().join("listing.txt")).unwrap();
+    let ok_blob = repo.git(&["rev-parse", "HEAD:ok.txt"]);
+    let root = mktree(format!("040000 tree {tree}\tbomb\n100644 blob {ok_blob}\tok.txt\n"));
+    let commit = repo.git(&["commit-tree", &root, "-p", &good, "-m", "bomb"]);
+    repo.git(&["update-ref", "refs/heads/main", &commit]);
+
+    let (code, stderr) = run_bounded(repo.path(), &["git", ".", "-f", "json", "-o", "report.json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("subtrees repeated level after level"), "{stderr}");
+    let found = report_pats(&repo);
+    let paths: Vec<&str> = found.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"ok.txt"), "{paths:?}");
+    assert!(paths.len() <= 1 + 1_000, "places are capped: {}", paths.len());
+    let range = format!("{good}..{commit}");
+    for args in [
+        vec!["git", ".", "--range", range.as_str()],
+        vec!["git", ".", "--staged"],
+    ] {
+        let (code, stderr) = run_bounded(repo.path(), &args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("subtrees repeated level after level"),
+            "{args:?}: {stderr}"
+        );
+    }
 }

@@ -1,7 +1,9 @@
 //! Hostile inputs (issue #9): names and content that try to drive the terminal, files that are huge,
 //! sparse, one endless line, mostly NUL, devices, links out of the root, files that change while
-//! they are read, rule sets that are empty, enormous or explosive, and scans that fail after the
-//! report file was opened. Every case: the documented exit status, a clear message, and no crash.
+//! they are read, files the user may not read (as `nobody` through `setpriv` when run as root),
+//! rule sets that are empty, enormous or explosive, and scans that fail after the report file was
+//! opened. Every case: the documented exit status, a clear message, and no crash. Archives, images
+//! and repositories have their hostile cases in archive.rs, image.rs and git.rs.
 
 use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -546,4 +548,58 @@ fn utf16_files_are_transcoded_not_skipped_and_positions_stay_right() {
         (r.findings()[0]["line"].as_u64(), r.findings()[0]["column"].as_u64()),
         (Some(2), Some(3))
     );
+}
+
+#[test]
+fn an_unreadable_file_is_an_error_naming_it_and_the_rest_is_still_scanned() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tree::new();
+    t.write("good.txt", format!("{}\n", github_pat(920)));
+    let locked = t.write("locked.txt", format!("{}\n", github_pat(921)));
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // An unprivileged user must reach the tree and write the report.
+    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir(t.path().join("out")).unwrap();
+    std::fs::set_permissions(t.path().join("out"), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let args = ["dir", ".", "-f", "json", "-o", "out/report.json"];
+    let out = if !is_root() {
+        std::process::Command::new(crate::util::bin())
+            .args(args)
+            .current_dir(t.path())
+            .output()
+            .unwrap()
+    } else {
+        // Root reads a 0000 file anyway: drop to `nobody` with util-linux's setpriv.
+        let has_setpriv = std::process::Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !has_setpriv {
+            eprintln!("skipped: running as root and setpriv (util-linux) is not installed, so no unprivileged user can be used");
+            return;
+        }
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(crate::util::bin())
+            .args(args)
+            .current_dir(t.path())
+            .output()
+            .unwrap()
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("error") && l.contains("locked.txt") && l.contains("ermission denied")),
+        "no error naming the unreadable file: {stderr}"
+    );
+    let doc = crate::util::whole_report(&t.path().join("out"), "report.json");
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["good.txt"], "{stderr}");
 }

@@ -1,7 +1,8 @@
 //! `leakhound image`: image archives built here with the tar crate and gzip/zstd encoders, in every
 //! layout (legacy `docker save`, Docker 25 OCI-in-tar, OCI layout directory, compressed outer tar):
 //! a key in a layer file, one deleted by a whiteout, one under an opaque directory, one in `Env`
-//! and one in `history` (issue #5).
+//! and one in `history` (issue #5). Hostile images (issue #9): an index that lists itself, a
+//! manifest naming missing blobs, a `docker save` manifest naming itself as config and layer.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::util::{github_pat, Tree};
+use crate::util::{github_pat, whole_report, Tree};
 
 #[derive(Clone, Copy)]
 enum Comp {
@@ -265,4 +266,98 @@ fn not_an_image_is_an_error() {
     let r = t.run(&["image", p.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not a container image"), "{}", r.stderr);
+}
+
+// --- Hostile images (issue #9): each is an error (exit 2) naming what is wrong, the good image
+// beside it is still read whole (its five keys), and the `-o` report is whole.
+
+/// Runs `image -f json -o report.json` on `input` and returns the run and the report's findings.
+fn scan_to_report(t: &Tree, input: &Path) -> (crate::util::Run, Vec<Value>) {
+    let r = t.run(&["image", "-f", "json", "-o", "report.json", input.to_str().unwrap()]);
+    let doc = whole_report(t.path(), "report.json");
+    (r, doc["findings"].as_array().unwrap().clone())
+}
+
+#[test]
+fn an_index_that_references_itself_and_a_manifest_naming_missing_blobs_are_errors() {
+    let t = Tree::new();
+    let mut files = oci(&keys(), Comp::Gzip, false);
+    // A nested index stored under a digest it lists itself (nothing checks a blob's hash).
+    let looping = format!("sha256:{}", "ab".repeat(32));
+    let index_mt = "application/vnd.oci.image.index.v1+json";
+    let nested = json!({"schemaVersion": 2, "mediaType": index_mt,
+        "manifests": [{"mediaType": index_mt, "digest": looping, "size": 1}]});
+    files.push((
+        format!("blobs/sha256/{}", "ab".repeat(32)),
+        serde_json::to_vec(&nested).unwrap(),
+    ));
+    // A manifest whose config and layer are not in the archive.
+    let (no_config, no_layer) = ("cd".repeat(32), "ef".repeat(32));
+    let broken = serde_json::to_vec(&json!({"schemaVersion": 2,
+        "config": {"digest": format!("sha256:{no_config}"), "size": 1},
+        "layers": [{"digest": format!("sha256:{no_layer}"), "size": 1}]}))
+    .unwrap();
+    let broken_digest = format!("sha256:{}", hex(&broken));
+    files.push((format!("blobs/sha256/{}", hex(&broken)), broken));
+    let at = files.iter().position(|(k, _)| k == "index.json").unwrap();
+    let mut index: Value = serde_json::from_slice(&files[at].1).unwrap();
+    let list = index["manifests"].as_array_mut().unwrap();
+    list.push(json!({"mediaType": index_mt, "digest": looping, "size": 1}));
+    list.push(json!({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": broken_digest, "size": 1}));
+    files[at].1 = serde_json::to_vec(&index).unwrap();
+    let p = t.write("hostile.tar", oci_tar(&files));
+
+    let (r, findings) = scan_to_report(&t, &p);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("index {looping} leads back to itself")),
+        "{}",
+        r.stderr
+    );
+    for missing in [&no_config, &no_layer] {
+        assert!(
+            r.stderr.contains("names missing blob") && r.stderr.contains(missing.as_str()),
+            "no error naming missing blob {missing}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(findings.len(), 5, "the good image is still read whole: {findings:#?}");
+}
+
+#[test]
+fn a_docker_save_manifest_that_names_itself_as_config_and_layer_is_an_error() {
+    let t = Tree::new();
+    let mut tar = tar::Archive::new(std::io::Cursor::new(legacy(&keys())));
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for e in tar.entries().unwrap() {
+        let mut e = e.unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        files.push((e.path().unwrap().display().to_string(), data));
+    }
+    let at = files.iter().position(|(k, _)| k == "manifest.json").unwrap();
+    let mut manifest: Value = serde_json::from_slice(&files[at].1).unwrap();
+    // A second image whose config and only layer are manifest.json itself.
+    let mut second = manifest[0].clone();
+    second["RepoTags"] = json!(["loop:1"]);
+    second["Config"] = json!("manifest.json");
+    second["Layers"] = json!(["manifest.json"]);
+    manifest.as_array_mut().unwrap().push(second);
+    files[at].1 = serde_json::to_vec(&manifest).unwrap();
+    let p = t.write("loop.tar", oci_tar(&files));
+
+    let (r, findings) = scan_to_report(&t, &p);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("loop:1") && l.contains("manifest.json")),
+        "the error names the image and the blob: {}",
+        r.stderr
+    );
+    let images: Vec<&str> = findings.iter().map(|f| f["image"].as_str().unwrap()).collect();
+    assert_eq!(
+        images, ["shop/api:1.0"; 5],
+        "the good image is still read whole: {findings:#?}"
+    );
 }

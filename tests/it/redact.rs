@@ -430,3 +430,28 @@ fn a_long_stream_is_redacted_with_bounded_memory() {
         assert!(kb < 64 * 1024, "peak RSS {kb} kB after {total_mb} MB of input");
     }
 }
+
+/// Found by the `redact` fuzz target (issue #9): with `--json-lines`, a secret that runs over
+/// several raw lines (a PEM key pasted into a log) was sliced as if it ended on its first line,
+/// and the filter panicked.
+#[test]
+fn json_lines_with_a_raw_multi_line_key_masks_it_instead_of_panicking() {
+    let t = Tree::new();
+    let body: String = (0..6).map(|i| alnum(70 + i, 64) + "\n").collect();
+    let input = format!(
+        "{{\"a\":1}}\n-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n{{\"k\":\"v\"}}\nlast"
+    );
+    let (code, out, err) = redact(&t, &["--json-lines", "-q"], input.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let out = String::from_utf8(out).unwrap();
+    for line in body.lines() {
+        assert!(!out.contains(line), "key body line left in output:\n{out}");
+    }
+    assert!(out.contains("[REDACTED:private-key-pem:"), "{out}");
+    assert_eq!(out.lines().count(), input.lines().count(), "{out}");
+    assert!(out.starts_with("{\"a\":1}\n-----BEGIN RSA PRIVATE KEY-----\n"), "{out}");
+    assert!(
+        out.ends_with("-----END RSA PRIVATE KEY-----\n{\"k\":\"v\"}\nlast"),
+        "{out}"
+    );
+}

@@ -123,3 +123,16 @@ pub fn github_pat(seed: u64) -> String {
     let check = leakhound::scan::checksum::base62_6(leakhound::scan::checksum::crc32(random.as_bytes()));
     format!("{}{}{}", "ghp", "_", random) + std::str::from_utf8(&check).unwrap()
 }
+
+/// The JSON report a run wrote with `-o dir/name`: it must be whole (it parses) and no temporary
+/// file (`.leakhound-*`) may be left beside it.
+pub fn whole_report(dir: &Path, name: &str) -> serde_json::Value {
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".leakhound-"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left beside the report: {left:?}");
+    let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("no report {name}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("report {name} is not whole JSON ({e}):\n{text}"))
+}
