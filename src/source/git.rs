@@ -316,6 +316,11 @@ impl GitScan {
         Ok(blob.detach().data)
     }
 
+    /// True for a bare repository (a server's copy or a mirror).
+    pub fn is_bare(&self) -> bool {
+        self.repo.to_thread_local().is_bare()
+    }
+
     /// Where a kept blob appears, first introductions first. Empty for a blob no commit reaches
     /// (a dangling blob): report it without a commit.
     pub fn appearances(&self, blob: &oid) -> &[Appearance] {
@@ -324,19 +329,15 @@ impl GitScan {
 
     /// Every commit that has left this machine: reachable from a remote-tracking ref
     /// (`refs/remotes/*`) or from a ref only a hosting service writes (`refs/pull/*`,
-    /// `refs/merge-requests/*`, fetched by mirrors). In a bare repository (a server's copy or a
-    /// mirror) every ref counts. Empty when there is no such ref.
+    /// `refs/merge-requests/*`, fetched by mirrors). Empty when there is no such ref. (In a bare
+    /// repository every ref counts; [`scan_into`] does not walk for that.)
     pub fn remote_reachable(&self) -> Result<std::collections::HashSet<ObjectId>> {
         let repo = self.repo.to_thread_local();
-        let prefixes: &[&str] = if repo.is_bare() {
-            &["refs/"]
-        } else {
-            &["refs/remotes/", "refs/pull/", "refs/merge-requests/"]
-        };
+        let prefixes = ["refs/remotes/", "refs/pull/", "refs/merge-requests/"];
         let mut tips = Vec::new();
         let refs = repo.references().context("listing refs")?;
         for prefix in prefixes {
-            for r in refs.prefixed(*prefix).context("listing remote refs")? {
+            for r in refs.prefixed(prefix).context("listing remote refs")? {
                 let Ok(mut r) = r else { continue };
                 if let Ok(id) = r.peel_to_id() {
                     if let Ok(obj) = repo.find_object(id) {
@@ -607,7 +608,10 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
     let scan = scan_git(path, opts, &visit, &visit_message)?;
     // What has been pushed, computed only when something was found.
     let found_any = !scan.kept().is_empty() || !scan.messages().is_empty();
-    let pushed = if found_any && !matches!(opts.mode, GitMode::Staged) {
+    // A bare repository is a server's copy or a mirror: whatever its refs reach has been pushed,
+    // with no walk needed (on git/git's mirror that walk was 203k commits, seconds).
+    let bare = scan.is_bare();
+    let pushed = if found_any && !bare && !matches!(opts.mode, GitMode::Staged) {
         match scan.remote_reachable() {
             Ok(set) => Some(set),
             Err(err) => {
@@ -668,6 +672,10 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
             if matches!(a.reach, Reach::Index) {
                 prov.staged = true;
                 prov.pushed = Some(false);
+            } else if bare {
+                if a.commit.is_some() && matches!(a.reach, Reach::Head | Reach::Ref(_)) {
+                    prov.pushed = Some(true);
+                }
             } else if let (Some(set), Some(c)) = (&pushed, a.commit.as_deref()) {
                 // Without remote-tracking refs we cannot tell; say nothing rather than "not pushed".
                 if has_remotes {
@@ -723,7 +731,7 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
             );
         }
     }
-    report_messages(&scan, pipeline, pushed.as_ref().filter(|_| has_remotes));
+    report_messages(&scan, pipeline, pushed.as_ref().filter(|_| has_remotes), bare);
     for err in &scan.coverage.errors {
         pipeline.error(err);
     }
@@ -737,7 +745,12 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
 }
 
 /// Reports the findings of the kept commit and tag messages, at `commit:<id>` and `tag:<name>`.
-fn report_messages(scan: &GitScan, pipeline: &Pipeline, pushed: Option<&std::collections::HashSet<ObjectId>>) {
+fn report_messages(
+    scan: &GitScan,
+    pipeline: &Pipeline,
+    pushed: Option<&std::collections::HashSet<ObjectId>>,
+    bare: bool,
+) {
     if scan.messages().is_empty() {
         return;
     }
@@ -759,7 +772,11 @@ fn report_messages(scan: &GitScan, pipeline: &Pipeline, pushed: Option<&std::col
                 continue;
             }
         };
-        if let (Some(set), MessageKind::Commit) = (pushed, kind) {
+        if bare {
+            if origin.provenance.ref_name.is_some() || origin.provenance.in_head {
+                origin.provenance.pushed = Some(true);
+            }
+        } else if let (Some(set), MessageKind::Commit) = (pushed, kind) {
             origin.provenance.pushed = Some(set.contains(id));
         }
         let found = Origin {
@@ -1487,6 +1504,10 @@ mod full {
         pub entries: Vec<PlanEntry>,
         /// The pack's trailing checksum disagrees with its index: truncated or rewritten.
         pub damaged: bool,
+        /// The most a traversal may allocate for one object (gix stops with an error beyond it,
+        /// and the pack is then read entry by entry): the blob size limit, at least 64 MiB so that
+        /// trees and commits always fit.
+        pub alloc_limit: usize,
     }
 
     /// An object of a pack.
@@ -1586,6 +1607,7 @@ mod full {
         // Deltas that may be blobs, and where their compressed instructions start: their result
         // sizes are read after this loop, in parallel (one zlib stream start each).
         let mut delta_heads: Vec<(u32, u64)> = Vec::new();
+        let large_root = (max_blob / 100).min(1 << 20);
         let pos = |entries: &[PlanEntry], offset: u64| entries.binary_search_by_key(&offset, |e| e.offset).ok();
         let mut bases: Vec<Option<usize>> = vec![None; entries.len()];
         let (mut window, mut window_start) = (vec![0u8; 1 << 20], u64::MAX);
@@ -1640,7 +1662,15 @@ mod full {
                         entries[i].family = entries[b].family;
                         entries[i].root = entries[b].root;
                     }
-                    if matches!(entries[i].family, Family::Blob | Family::Pending) {
+                    // Reading a delta's result size costs a zlib stream start (~450k deltas on
+                    // git/git, seconds of CPU); only chains whose root is large (or unknown yet)
+                    // can plausibly exceed the limit. Anything else over it is still caught: by
+                    // the visitor's size check, or past `alloc_limit` by gix.
+                    let root_size = sizes.get(entries[i].root as usize).copied().unwrap_or(u64::MAX);
+                    let pending = entries[i].family == Family::Pending || entries[i].root == u32::MAX;
+                    if matches!(entries[i].family, Family::Blob | Family::Pending)
+                        && (pending || root_size >= large_root)
+                    {
                         delta_heads.push((i as u32, offset + entry.header_size() as u64));
                     }
                 }
@@ -1723,6 +1753,7 @@ mod full {
             pack_end,
             entries,
             damaged,
+            alloc_limit: usize::try_from(max_blob.max(64 << 20).saturating_add(1 << 20)).unwrap_or(usize::MAX),
         })
     }
 
@@ -1775,34 +1806,51 @@ mod full {
                 None => Ok(bytes),
             };
         }
+        // Group the wanted entries by the window of their chain's root, once (entries stay in pack
+        // order inside each group).
+        let wanted = |e: &PlanEntry| families.contains(&e.family) && e.oversize == Oversize::No;
+        let window_of = |e: &PlanEntry| plan.entries.get(e.root as usize).map(|r| r.offset / WINDOW);
+        let mut by_window: Vec<(u64, u32)> = plan
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| wanted(e))
+            .filter_map(|(i, e)| Some((window_of(e)?, i as u32)))
+            .collect();
+        by_window.sort_unstable();
+        let first_root = first.root;
+        // The first entry's chain (when the pack starts with a delta), part of every traversal.
+        let first_chain: Vec<u32> = if first_root != 0 {
+            (0..plan.entries.len() as u32)
+                .filter(|&i| plan.entries[i as usize].root == first_root)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut total = 0;
-        let windows = plan.entries.last().map_or(0, |e| e.offset / WINDOW) + 1;
-        for w in 0..windows {
-            let in_window = |e: &PlanEntry| {
-                families.contains(&e.family)
-                    && e.oversize == Oversize::No
-                    && plan
-                        .entries
-                        .get(e.root as usize)
-                        .is_some_and(|r| r.offset / WINDOW == w)
-            };
-            if !plan.entries.iter().any(in_window) {
-                continue;
-            }
+        for group in by_window.chunk_by(|a, b| a.0 == b.0) {
             // `from_offsets_in_pack` starts reading right after the pack header, so the pack's first
             // entry must be part of every traversal: alone if it is a base object (then, outside its
             // window or when skipped, an empty stand-in is inflated instead of it), else with its chain.
-            let first_root = first.root;
-            let nodes = plan
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(i, e)| in_window(e) || *i == 0 || (first_root != 0 && e.root == first_root))
-                .map(|(i, e)| Node {
+            let mut members: Vec<u32> = group.iter().map(|&(_, i)| i).collect();
+            let first_in_group = members.first() == Some(&0);
+            if first_root == 0 {
+                if !first_in_group {
+                    members.insert(0, 0);
+                }
+            } else {
+                members.extend_from_slice(&first_chain);
+                members.sort_unstable();
+                members.dedup();
+            }
+            let nodes = members.into_iter().map(|i| {
+                let e = &plan.entries[i as usize];
+                Node {
                     offset: e.offset,
                     idx: e.idx,
-                    stand_in: i == 0 && first_root == 0 && !in_window(e),
-                });
+                    stand_in: i == 0 && first_root == 0 && !first_in_group,
+                }
+            });
             total += traverse_nodes(plan, nodes, threads, hash, inspect.clone())?;
         }
         Ok(total)
@@ -1864,7 +1912,7 @@ mod full {
                 thread_limit: Some(threads),
                 should_interrupt: &interrupt,
                 object_hash: hash,
-                alloc_limit_bytes: None,
+                alloc_limit_bytes: Some(plan.alloc_limit),
             },
         )
         .map_err(|err| anyhow!("{err}"))
