@@ -279,7 +279,7 @@ fn main() {
         bytes as f64 / 1e6
     );
     println!(
-        "scanner set-up (parse rules, build keyword automaton): {:.2} ms",
+        "scanner set-up (parse rules, build keyword prefilter): {:.2} ms",
         setup.as_secs_f64() * 1e3
     );
     let keywords: Vec<String> = rules
@@ -287,11 +287,11 @@ fn main() {
         .iter()
         .flat_map(|r| r.spec.keywords.iter().map(|k| k.to_ascii_lowercase()))
         .collect();
-    let ac = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&keywords)
-        .expect("keyword automaton");
-    let kw_hits: usize = files.iter().map(|f| ac.find_overlapping_iter(f).count()).sum();
+    let finder = leakhound::scan::prefilter::KeywordFinder::new(&keywords).expect("keyword prefilter");
+    let mut kw_hits = 0usize;
+    for f in &files {
+        finder.for_each_hit(f, |_| kw_hits += 1);
+    }
     println!(
         "keyword hits (each runs a rule's regex on a window): {kw_hits}, one per {:.1} KB",
         bytes as f64 / 1e3 / kw_hits.max(1) as f64

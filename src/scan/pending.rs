@@ -8,7 +8,6 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memrchr;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
@@ -16,6 +15,7 @@ use regex_automata::nfa::thompson;
 use regex_automata::util::{start, syntax};
 use regex_automata::Anchored;
 
+use super::prefilter::KeywordFinder;
 use crate::rules::RuleSet;
 
 /// How far before its first keyword a match may start (the scanner's lookback plus its edge
@@ -24,7 +24,7 @@ pub const LOOKBACK: usize = super::WINDOW_BEFORE + 1024;
 /// Extra bytes past a rule's window that the scanner may still read (its edge extension).
 const EDGE: usize = 1024;
 
-/// Rules whose window is at most this long share one keyword automaton that only looks at the
+/// Rules whose window is at most this long share one keyword prefilter that only looks at the
 /// last few KiB of a buffer; rules with longer windows (private keys) get their own.
 const SHORT_WINDOW: usize = 2048;
 
@@ -38,7 +38,7 @@ pub struct Pending {
 
 /// Rules whose keyword hits are looked for in the same tail of the buffer.
 struct Group {
-    prefilter: AhoCorasick,
+    prefilter: KeywordFinder,
     keyword_rules: Vec<Vec<usize>>,
     /// Longest reach of these rules past the start of a keyword: keyword, window, edge.
     reach: usize,
@@ -66,10 +66,7 @@ impl Group {
         if keywords.is_empty() {
             return Ok(None);
         }
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)?;
+        let prefilter = KeywordFinder::new(&keywords)?;
         Ok(Some(Group {
             prefilter,
             keyword_rules,
@@ -79,7 +76,7 @@ impl Group {
 }
 
 impl Pending {
-    /// Builds the keyword automata over the rules' keywords (the same necessary condition the
+    /// Builds the keyword prefilters over the rules' keywords (the same necessary condition the
     /// scanner's prefilter uses).
     pub fn new(rules: Arc<RuleSet>) -> anyhow::Result<Pending> {
         let short = |i: usize| rules.rules[i].window() <= SHORT_WINDOW;
@@ -102,11 +99,10 @@ impl Pending {
         let from = hay.len().saturating_sub(group.reach);
         // Hits are visited in ascending order and their start ranges ascend with them, so the
         // first pending hit gives the group's answer.
-        let hits: Vec<(usize, usize, usize)> = group
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        group
             .prefilter
-            .find_overlapping_iter(&hay[from..])
-            .map(|h| (from + h.start(), from + h.end(), h.pattern().as_usize()))
-            .collect();
+            .for_each_hit(&hay[from..], |h| hits.push((from + h.start, from + h.end, h.pattern)));
         for (start, end, kw) in hits {
             for i in 0..self.groups[g].keyword_rules[kw].len() {
                 let r = self.groups[g].keyword_rules[kw][i];

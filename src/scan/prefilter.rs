@@ -163,16 +163,6 @@ impl KeywordFinder {
         })
     }
 
-    /// Number of keywords.
-    pub fn len(&self) -> usize {
-        self.keywords.len()
-    }
-
-    /// True when there are no keywords.
-    pub fn is_empty(&self) -> bool {
-        self.keywords.is_empty()
-    }
-
     /// Calls `on_hit` for every occurrence of every keyword in `hay` (overlapping ones included),
     /// in order of their end offset.
     #[inline]
