@@ -11,7 +11,7 @@ use regex::bytes::RegexBuilder;
 use serde::Deserialize;
 
 use crate::cli::{Format, ScanArgs};
-use crate::rules::{self, builtin, Rule, RuleSet, RuleSpec};
+use crate::rules::{self, builtin, ProviderSpec, Rule, RuleSet, RuleSpec};
 use crate::scan::SecretAllow;
 
 /// File name looked up at the first scan root when `--config` is not given.
@@ -30,6 +30,9 @@ pub struct ConfigFile {
     /// Allowlists.
     #[serde(default)]
     pub allow: AllowConfig,
+    /// Shared runbooks for custom rules, same schema as in `rules/*.toml`.
+    #[serde(default)]
+    pub providers: Vec<ProviderSpec>,
     /// Custom rules, same schema as `rules/*.toml`.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
@@ -111,10 +114,14 @@ impl Settings {
         } else {
             RuleSet::default()
         };
-        for spec in file.rules {
+        // Custom rules may take their runbook from their own `[[providers]]` or a built-in one.
+        let mut providers = file.providers;
+        providers.extend(builtin_providers()?);
+        for mut spec in file.rules {
             if set.get(&spec.id).is_some() {
                 bail!("{origin}: custom rule `{}` has the same id as another rule", spec.id);
             }
+            rules::resolve(&mut spec, &providers).with_context(|| format!("rule `{}` in {origin}", spec.id))?;
             set.rules.push(Rule::new(spec, origin.clone(), true)?);
         }
         for id in &file.disable {
@@ -162,18 +169,42 @@ impl Settings {
     }
 }
 
-/// The embedded catalogue as a rule set (regexes compiled lazily).
+/// The embedded catalogue as a rule set (regexes compiled lazily). A rule may take its runbook
+/// from any built-in file's `[[providers]]` table.
 pub fn builtin_rules() -> Result<RuleSet> {
-    let mut set = RuleSet::default();
+    let mut files = Vec::with_capacity(builtin::FILES.len());
+    let mut providers: Vec<ProviderSpec> = Vec::new();
     for (name, text) in builtin::FILES {
-        for spec in rules::parse_rule_file(name, text)? {
-            if set.get(&spec.id).is_some() {
+        let file = rules::parse_rule_file(name, text)?;
+        for p in &file.providers {
+            if providers.iter().any(|q| q.name == p.name) {
+                bail!("builtin:{name}: provider `{}` has a second `[[providers]]` entry", p.name);
+            }
+        }
+        providers.extend(file.providers);
+        files.push((name, file.rules));
+    }
+    let mut set = RuleSet::default();
+    let mut ids = std::collections::HashSet::new();
+    for (name, specs) in files {
+        for mut spec in specs {
+            if !ids.insert(spec.id.clone()) {
                 bail!("builtin:{name}: duplicate rule id `{}`", spec.id);
             }
+            rules::resolve(&mut spec, &providers).with_context(|| format!("rule `{}` in builtin:{name}", spec.id))?;
             set.rules.push(Rule::new(spec, format!("builtin:{name}"), false)?);
         }
     }
     Ok(set)
+}
+
+/// Every `[[providers]]` entry of the embedded catalogue.
+pub fn builtin_providers() -> Result<Vec<ProviderSpec>> {
+    let mut out = Vec::new();
+    for (name, text) in builtin::FILES {
+        out.extend(rules::parse_rule_file(name, text)?.providers);
+    }
+    Ok(out)
 }
 
 /// How findings leave a scan.

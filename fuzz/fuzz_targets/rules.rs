@@ -8,9 +8,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(specs) = rules::parse_rule_file("fuzz.toml", text) else { return };
+    let Ok(file) = rules::parse_rule_file("fuzz.toml", text) else { return };
     let mut set = RuleSet::default();
-    for spec in specs {
+    for mut spec in file.rules {
+        if rules::resolve(&mut spec, &file.providers).is_err() {
+            return;
+        }
         match Rule::new(spec, "fuzz.toml".to_string(), true) {
             Ok(rule) => set.rules.push(rule),
             Err(_) => return,

@@ -83,7 +83,7 @@ impl fmt::Display for Confidence {
 }
 
 /// What to do about a leaked credential of this kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Runbook {
     /// The provider's own page for revoking or rotating the credential.
@@ -91,6 +91,53 @@ pub struct Runbook {
     /// Markdown steps: revoke, rotate, audit, update consumers.
     pub steps: String,
 }
+
+/// One provider's shared runbook (`[[providers]]` in a rule file): the rules of that provider that
+/// carry no `[rules.runbook]` of their own get the steps built from it, so a catalogue of hundreds of
+/// rules does not repeat the same five steps hundreds of times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSpec {
+    /// The provider's name, exactly as its rules' `provider` field spells it.
+    pub name: String,
+    /// The provider's own page for revoking or rotating its keys.
+    pub url: String,
+    /// How to revoke a key there: where in the console or which API call.
+    pub revoke: String,
+    /// Where to look for use of the key since the leak (default: the account's audit or usage logs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<String>,
+}
+
+impl ProviderSpec {
+    /// The runbook its rules share: revoke, rotate, check logs, find copies, store safely.
+    pub fn runbook(&self) -> Runbook {
+        let logs = self.logs.as_deref().unwrap_or(
+            "review the account's audit log and API usage for requests made with the key since the leak, \
+             and for new keys, users or integrations an attacker may have created.",
+        );
+        Runbook {
+            url: self.url.clone(),
+            steps: format!(
+                "1. Revoke: {}\n\
+                 2. Rotate without downtime: create a replacement with the narrowest scope (and an expiry where {} offers one), \
+                 deploy it to every consumer, then revoke the leaked one.\n\
+                 3. Check logs: {}\n\
+                 4. Find other copies and update consumers: `.env` files, CI/CD secrets, deployment manifests, container images and developer machines.\n\
+                 5. Keep the replacement in a secrets manager or CI secret store and inject it at run time; never commit it to a file in the repository.\n",
+                self.revoke.trim(),
+                self.name,
+                logs.trim()
+            ),
+        }
+    }
+}
+
+/// Bytes allowed between the end of a contextual rule's name and the start of its value when the
+/// rule does not say (`BANNERBEAR_API_KEY = "` is 21).
+pub const DEFAULT_NEAR_DISTANCE: usize = 40;
+/// Upper bound for a contextual rule's `distance`.
+pub const MAX_NEAR_DISTANCE: usize = 200;
 
 /// Extra validation a secret must pass beyond the regex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,9 +159,25 @@ pub struct RuleSpec {
     pub provider: String,
     /// What the credential grants.
     pub description: String,
-    /// Pattern with a named group `secret`. Absent for rules that match on the path alone.
+    /// Pattern with a named group `secret`. Absent for rules that match on the path alone, and
+    /// for contextual rules, whose pattern is built from `near` and `value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
+    /// Contextual rules: the provider's names or hosts (literals, case-insensitive), one of which
+    /// must occur at most `distance` bytes before the value (`BANNERBEAR_API_KEY=`, `"apilayer":
+    /// {"key": `). They are the rule's keywords unless `keywords` is given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub near: Vec<String>,
+    /// Contextual rules: the value's pattern (no `secret` group; the whole value is the secret).
+    /// It must be preceded and followed by a byte that cannot continue a token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Contextual rules: bytes allowed between a name's end and the value's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance: Option<usize>,
+    /// Contextual rules: let the gap between name and value span lines (nested JSON or YAML).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cross_lines: bool,
     /// Pattern over the `/`-separated path. Alone, the rule flags the file itself (a tracked `.env`,
     /// a keystore); with `regex`, the content pattern only counts in files whose path matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,9 +191,11 @@ pub struct RuleSpec {
     /// Extra validation of the secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<Checksum>,
-    /// Severity when it fires.
+    /// Severity when it fires (default `high`).
+    #[serde(default = "default_severity")]
     pub severity: Severity,
-    /// How sure a match is.
+    /// How sure a match is (default `medium`).
+    #[serde(default = "default_confidence")]
     pub confidence: Confidence,
     /// Free-form tags.
     #[serde(default)]
@@ -144,7 +209,9 @@ pub struct RuleSpec {
     /// Inputs that must produce no finding.
     #[serde(default)]
     pub negative_examples: Vec<String>,
-    /// How to revoke and rotate.
+    /// How to revoke and rotate. May be left out when the file's `[[providers]]` table (or any
+    /// built-in one) has an entry for the rule's `provider`.
+    #[serde(default)]
     pub runbook: Runbook,
     /// The other half of a two-part credential (an AWS secret key's access key ID, an OAuth client
     /// secret's client ID): when a match of that rule lies within `distance` bytes, both are
@@ -187,6 +254,63 @@ impl OneOrMany {
 
 fn default_pair_distance() -> usize {
     1024
+}
+
+fn default_severity() -> Severity {
+    Severity::High
+}
+
+fn default_confidence() -> Confidence {
+    Confidence::Medium
+}
+
+/// Bytes that may continue a token: a contextual rule's value must not have one right before or
+/// right after it, so that `[a-f0-9]{32}` never matches inside a longer string.
+const TOKEN_BYTES: &str = r"A-Za-z0-9_+/\-";
+
+/// Completes a spec as written into the spec a scan uses: a contextual rule (`near` + `value`)
+/// gets its `regex` and `keywords`, and a rule without a runbook gets its provider's. Errors name
+/// what is missing; the caller adds the rule and file.
+pub fn resolve(spec: &mut RuleSpec, providers: &[ProviderSpec]) -> Result<()> {
+    match (spec.near.is_empty(), &spec.value) {
+        (true, None) => {
+            if spec.distance.is_some() || spec.cross_lines {
+                bail!("`distance` and `cross_lines` only apply to contextual rules (`near` + `value`)");
+            }
+        }
+        (false, Some(value)) => {
+            if spec.regex.is_some() {
+                bail!("a contextual rule (`near` + `value`) builds its own pattern: remove `regex`");
+            }
+            let distance = spec.distance.unwrap_or(DEFAULT_NEAR_DISTANCE);
+            if distance > MAX_NEAR_DISTANCE {
+                bail!("`distance` must be at most {MAX_NEAR_DISTANCE}");
+            }
+            if let Some(n) = spec.near.iter().find(|n| n.len() < 3) {
+                bail!("`near` name {n:?} is shorter than 3 bytes");
+            }
+            let names: Vec<String> = spec.near.iter().map(|n| regex::escape(n)).collect();
+            let gap = if spec.cross_lines { r"[\s\S]" } else { r"[^\r\n]" };
+            spec.regex = Some(format!(
+                "(?i:{names}){gap}{{0,{distance}}}?[^{TOKEN_BYTES}](?P<secret>{value})(?:[^{TOKEN_BYTES}]|$)",
+                names = names.join("|"),
+            ));
+            if spec.keywords.is_empty() {
+                spec.keywords = spec.near.iter().map(|n| n.to_ascii_lowercase()).collect();
+            }
+        }
+        _ => bail!("a contextual rule needs both `near` (names) and `value` (the value's pattern)"),
+    }
+    if spec.runbook.url.is_empty() && spec.runbook.steps.is_empty() {
+        let Some(p) = providers.iter().find(|p| p.name == spec.provider) else {
+            bail!(
+                "no `[rules.runbook]` and no `[[providers]]` entry named {:?} to take it from",
+                spec.provider
+            );
+        };
+        spec.runbook = p.runbook();
+    }
+    Ok(())
 }
 
 /// A loaded rule: its spec plus the compiled pattern, built on first use so that start-up stays in
@@ -373,19 +497,35 @@ impl RuleSet {
     }
 }
 
-/// The top level of a rule file: `[[rules]]` tables.
+/// A provider other scanners detect that this catalogue deliberately leaves out, and why (no
+/// documented or distinctive key format, a retired service). Listed in `docs/COVERAGE.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotCovered {
+    /// The provider's name.
+    pub name: String,
+    /// Why there is no rule.
+    pub reason: String,
+}
+
+/// The top level of a rule file: `[[providers]]`, `[[rules]]` and `[[not_covered]]` tables.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
+    /// Shared runbooks, by provider.
+    #[serde(default)]
+    pub providers: Vec<ProviderSpec>,
+    /// Providers left out on purpose.
+    #[serde(default)]
+    pub not_covered: Vec<NotCovered>,
     /// The rules in the file.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
 }
 
-/// Parses one TOML rule file; errors name the file and line.
-pub fn parse_rule_file(name: &str, text: &str) -> Result<Vec<RuleSpec>> {
-    let file: RuleFile = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
-    Ok(file.rules)
+/// Parses one TOML rule file (rules not yet [`resolve`]d); errors name the file and line.
+pub fn parse_rule_file(name: &str, text: &str) -> Result<RuleFile> {
+    toml::from_str(text).map_err(|e| toml_error(name, text, &e))
 }
 
 /// Formats a TOML error as `file:line: message`.

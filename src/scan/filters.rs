@@ -65,8 +65,20 @@ const DOCUMENTED_EXAMPLES: &[&str] = &[
 /// Well-known runs that no generator emits as a real secret.
 const SEQUENCES: &[&str] = &["0123456789", "1234567890", "abcdefghij", "abcdef0123", "qwertyuiop"];
 
-/// True when `secret` is a documented example, a template reference or an obvious stand-in.
+/// True when `secret` is a documented example, a template reference or an obvious stand-in, or
+/// holds a well-known run (`1234567890`, `abcdef0123`) that no generator emits.
 pub fn is_placeholder(secret: &[u8]) -> bool {
+    is_stand_in(secret) || {
+        let lower = secret.to_ascii_lowercase();
+        SEQUENCES.iter().any(|w| memmem::find(&lower, w.as_bytes()).is_some())
+    }
+}
+
+/// [`is_placeholder`] without the well-known runs: for provider rules, whose format already
+/// vouches for the value. A value shaped exactly like a provider's key, next to the provider's
+/// name, is reported even when it reads `abcdef1234567890…`: a reviewer dismisses a sample in
+/// seconds, while a missed key stays live.
+pub fn is_stand_in(secret: &[u8]) -> bool {
     let s = secret;
     // Template and variable references: ${VAR}, {{ var }}, $VAR, %VAR%, <value>, os.environ[...].
     if s.starts_with(b"${") || s.starts_with(b"{{") || s.starts_with(b"$(") || s.starts_with(b"<") {
@@ -91,9 +103,6 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         .iter()
         .any(|w| memmem::find(&lower, w.as_bytes()).is_some())
     {
-        return true;
-    }
-    if SEQUENCES.iter().any(|w| memmem::find(&lower, w.as_bytes()).is_some()) {
         return true;
     }
     // A long run of one character in a token-sized value: "sk_live_00000000…". (Long blobs such as

@@ -274,7 +274,12 @@ impl Scanner {
             }
             // Generic rules also skip values that read like code. (Not provider rules: several
             // providers' token alphabets include parentheses, slashes or long lowercase runs.)
-            if is_placeholder(bytes) || (rule.generic && filters::looks_like_code(bytes)) {
+            let stand_in = if rule.generic {
+                is_placeholder(bytes) || filters::looks_like_code(bytes)
+            } else {
+                filters::is_stand_in(bytes)
+            };
+            if stand_in {
                 scratch.suppressed.placeholder += 1;
                 continue;
             }
