@@ -33,6 +33,10 @@ pub struct ConfigFile {
     /// Shared runbooks for custom rules, same schema as in `rules/*.toml`.
     #[serde(default)]
     pub providers: Vec<ProviderSpec>,
+    /// Providers deliberately left out, as in `rules/*.toml` (accepted so that a rule file can be
+    /// checked as a configuration with `rules check -c FILE`; they change nothing in a scan).
+    #[serde(default)]
+    pub not_covered: Vec<rules::NotCovered>,
     /// Custom rules, same schema as `rules/*.toml`.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,

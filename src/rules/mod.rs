@@ -264,9 +264,13 @@ fn default_confidence() -> Confidence {
     Confidence::Medium
 }
 
-/// Bytes that may continue a token: a contextual rule's value must not have one right before or
-/// right after it, so that `[a-f0-9]{32}` never matches inside a longer string.
+/// Bytes that may continue a token: a contextual rule's value must not have one right after it, so
+/// that `[a-f0-9]{32}` never matches inside a longer string.
 const TOKEN_BYTES: &str = r"A-Za-z0-9_+/\-";
+/// Bytes that may open a contextual rule's value: what separates a name from its value in
+/// assignments, arguments, headers and markup. Not `#`, `.`, `@` or `/`, which put the "value" inside
+/// a path, a URL or a package reference (`sonarqube-reporter-1.2.4.tgz#<sha1>`).
+const VALUE_OPEN: &str = r#"\s"'`=:>(,\[{|"#;
 
 /// Completes a spec as written into the spec a scan uses: a contextual rule (`near` + `value`)
 /// gets its `regex` and `keywords`, and a rule without a runbook gets its provider's. Errors name
@@ -292,7 +296,7 @@ pub fn resolve(spec: &mut RuleSpec, providers: &[ProviderSpec]) -> Result<()> {
             let names: Vec<String> = spec.near.iter().map(|n| regex::escape(n)).collect();
             let gap = if spec.cross_lines { r"[\s\S]" } else { r"[^\r\n]" };
             spec.regex = Some(format!(
-                "(?i:{names}){gap}{{0,{distance}}}?[^{TOKEN_BYTES}](?P<secret>{value})(?:[^{TOKEN_BYTES}]|$)",
+                "(?i:{names}){gap}{{0,{distance}}}?[{VALUE_OPEN}](?P<secret>{value})(?:[^{TOKEN_BYTES}]|$)",
                 names = names.join("|"),
             ));
             if spec.keywords.is_empty() {

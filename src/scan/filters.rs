@@ -162,6 +162,22 @@ pub fn looks_like_code(s: &[u8]) -> bool {
     runs > 0 && total * 10 >= runs * 45 && total * 10 >= s.len() * 6
 }
 
+/// Labels that announce a digest, not a credential: `--hash=sha256:<hex>` (pip), `sha512-<base64>`
+/// (npm's `integrity`), `md5:<hex>`. A value right after one is a checksum of a package or file,
+/// whatever provider name sits on the line (`pinata==1.0 --hash=sha256:...`).
+const DIGEST_LABELS: &[&[u8]] = &[
+    b"sha1:", b"sha224:", b"sha256:", b"sha384:", b"sha512:", b"md5:", b"sha1-", b"sha256-", b"sha384-", b"sha512-",
+    b"sha256=", b"sha1=", b"md5=",
+];
+
+/// True when the bytes just before `offset` are a digest label (see [`DIGEST_LABELS`]).
+pub fn after_digest_label(hay: &[u8], offset: usize) -> bool {
+    let before = &hay[offset.saturating_sub(8)..offset];
+    DIGEST_LABELS
+        .iter()
+        .any(|l| before.len() >= l.len() && before[before.len() - l.len()..].eq_ignore_ascii_case(l))
+}
+
 fn longest_run(s: &[u8]) -> usize {
     let (mut best, mut cur) = (0, 0);
     for (i, &b) in s.iter().enumerate() {
@@ -250,6 +266,16 @@ mod tests {
         ] {
             assert!(!looks_like_code(s.as_bytes()), "{s} should read like a credential");
         }
+    }
+
+    #[test]
+    fn values_after_digest_labels_are_checksums() {
+        let hay = b"pinata==1.0 --hash=sha256:0f3c and \"integrity\": \"sha512-Zm9v\" token=Zm9v";
+        let at = |needle: &[u8]| memmem::find(hay, needle).unwrap();
+        assert!(after_digest_label(hay, at(b"0f3c")));
+        assert!(after_digest_label(hay, at(b"Zm9v\"")));
+        assert!(!after_digest_label(hay, hay.len() - 4));
+        assert!(!after_digest_label(hay, 0));
     }
 
     #[test]

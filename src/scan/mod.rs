@@ -279,7 +279,7 @@ impl Scanner {
             } else {
                 filters::is_stand_in(bytes)
             };
-            if stand_in {
+            if stand_in || filters::after_digest_label(hay, start + secret.start()) {
                 scratch.suppressed.placeholder += 1;
                 continue;
             }
