@@ -179,10 +179,13 @@ pub fn builtin_rules() -> Result<RuleSet> {
     let mut files = Vec::with_capacity(builtin::FILES.len());
     let mut providers: Vec<ProviderSpec> = Vec::new();
     for (name, text) in builtin::FILES {
-        let file = rules::parse_rule_file(name, text)?;
+        let file = rules::parse_builtin_file(name, text)?;
         for p in &file.providers {
             if providers.iter().any(|q| q.name == p.name) {
-                bail!("builtin:{name}: provider `{}` has a second `[[providers]]` entry", p.name);
+                bail!(
+                    "builtin:{name}: provider `{}` has a second `[[providers]]` entry",
+                    p.name
+                );
             }
         }
         providers.extend(file.providers);
@@ -206,7 +209,7 @@ pub fn builtin_rules() -> Result<RuleSet> {
 pub fn builtin_providers() -> Result<Vec<ProviderSpec>> {
     let mut out = Vec::new();
     for (name, text) in builtin::FILES {
-        out.extend(rules::parse_rule_file(name, text)?.providers);
+        out.extend(rules::parse_builtin_file(name, text)?.providers);
     }
     Ok(out)
 }

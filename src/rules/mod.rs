@@ -532,6 +532,11 @@ pub fn parse_rule_file(name: &str, text: &str) -> Result<RuleFile> {
     toml::from_str(text).map_err(|e| toml_error(name, text, &e))
 }
 
+/// Parses one built-in rule file as `build.rs` embedded it (JSON converted from its TOML).
+pub fn parse_builtin_file(name: &str, json: &str) -> Result<RuleFile> {
+    serde_json::from_str(json).map_err(|e| anyhow::anyhow!("builtin:{name}: {e}"))
+}
+
 /// Formats a TOML error as `file:line: message`.
 pub fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> anyhow::Error {
     let line = e

@@ -87,19 +87,21 @@ impl Scanner {
     pub fn new(rules: Arc<RuleSet>, allow: SecretAllow) -> anyhow::Result<Scanner> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (i, rule) in rules.rules.iter().enumerate() {
             if !rule.matches_content() {
                 continue;
             }
             for kw in &rule.spec.keywords {
                 let kw = kw.to_ascii_lowercase();
-                match keywords.iter().position(|k| *k == kw) {
-                    Some(p) => {
+                match index.get(&kw) {
+                    Some(&p) => {
                         if !keyword_rules[p].contains(&i) {
                             keyword_rules[p].push(i)
                         }
                     }
                     None => {
+                        index.insert(kw.clone(), keywords.len());
                         keywords.push(kw);
                         keyword_rules.push(vec![i]);
                     }
