@@ -298,6 +298,8 @@ pub enum ListFormat {
     Json,
     /// Markdown catalogue.
     Markdown,
+    /// Markdown coverage: every provider with its rules, and the providers left out with the reason.
+    Coverage,
 }
 
 /// `leakhound rules ...`.

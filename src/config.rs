@@ -214,6 +214,15 @@ pub fn builtin_providers() -> Result<Vec<ProviderSpec>> {
     Ok(out)
 }
 
+/// Every `[[not_covered]]` entry of the embedded catalogue: providers left out on purpose.
+pub fn builtin_not_covered() -> Result<Vec<rules::NotCovered>> {
+    let mut out = Vec::new();
+    for (name, text) in builtin::FILES {
+        out.extend(rules::parse_builtin_file(name, text)?.not_covered);
+    }
+    Ok(out)
+}
+
 /// How findings leave a scan.
 #[derive(Debug, Clone)]
 pub struct Output {

@@ -224,3 +224,41 @@ fn docs_rules_md_is_the_generated_catalogue() {
         "docs/RULES.md is out of date: run `cargo run -- rules list --format markdown > docs/RULES.md`"
     );
 }
+
+#[test]
+fn docs_coverage_md_is_generated_and_lists_every_provider_once() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let generated = Tree::new().run(&["rules", "list", "--format", "coverage"]).stdout;
+    let committed = std::fs::read_to_string(root.join("docs/COVERAGE.md")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/COVERAGE.md is out of date: run `cargo run -- rules list --format coverage > docs/COVERAGE.md`"
+    );
+    // Every provider of the catalogue has its row with all of its rules, and a provider left out on
+    // purpose is not one that has rules after all.
+    let (covered, left_out) = generated.split_once("## Left out").expect("a Left out section");
+    let rules = catalogue();
+    for r in &rules {
+        let id = format!("`{}`", r["id"].as_str().unwrap());
+        let provider = r["provider"].as_str().unwrap();
+        let row = covered
+            .lines()
+            .find(|l| l.contains(&id))
+            .unwrap_or_else(|| panic!("{id} is in no row of docs/COVERAGE.md"));
+        assert!(
+            row.starts_with(&format!("| {provider} |")),
+            "{id} is not in {provider}'s row: {row}"
+        );
+    }
+    let providers: std::collections::BTreeSet<String> = rules
+        .iter()
+        .map(|r| r["provider"].as_str().unwrap().to_lowercase())
+        .collect();
+    for line in left_out
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| provider"))
+    {
+        let name = line[2..].split(" | ").next().unwrap().to_lowercase();
+        assert!(!providers.contains(&name), "{name} is listed as left out but has rules");
+    }
+}
