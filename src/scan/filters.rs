@@ -178,6 +178,32 @@ pub fn after_digest_label(hay: &[u8], offset: usize) -> bool {
         .any(|l| before.len() >= l.len() && before[before.len() - l.len()..].eq_ignore_ascii_case(l))
 }
 
+/// True when the value at `offset` is the name inside a template or variable reference:
+/// `${SENDGRID_API_KEY}`, `{{ api_token }}`, `$(cat key)`, `%(password)s`, `#{secret}`,
+/// `<%= key %>`. A contextual rule's value may open after `{`, so the name of the variable would
+/// otherwise be taken for the key it stands for.
+pub fn in_template(hay: &[u8], offset: usize) -> bool {
+    let before = &hay[offset.saturating_sub(4)..offset];
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    TEMPLATE_OPENERS.iter().any(|o| before.ends_with(o))
+}
+
+const TEMPLATE_OPENERS: &[&[u8]] = &[b"${", b"{{", b"$(", b"%(", b"#{", b"<%=", b"<%"];
+
+/// True when a value is spelled like an environment variable's name (`STRIPE_SECRET_KEY`,
+/// `API_TOKEN_2`): upper-case words joined by underscores. Provider keys are not written that way;
+/// `KEY=$OTHER_KEY` and `key: OTHER_KEY` references are.
+pub fn is_env_name(s: &[u8]) -> bool {
+    s.first().is_some_and(u8::is_ascii_uppercase)
+        && s.contains(&b'_')
+        && s.iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && s.split(|b| *b == b'_')
+            .filter(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_uppercase))
+            .count()
+            >= 2
+}
+
 fn longest_run(s: &[u8]) -> usize {
     let (mut best, mut cur) = (0, 0);
     for (i, &b) in s.iter().enumerate() {
@@ -276,6 +302,21 @@ mod tests {
         assert!(after_digest_label(hay, at(b"Zm9v\"")));
         assert!(!after_digest_label(hay, hay.len() - 4));
         assert!(!after_digest_label(hay, 0));
+    }
+
+    #[test]
+    fn names_inside_template_references_are_not_values() {
+        let hay = b"a=${ACME_KEY} b={{ acme_token }} c=$(cat f) d=%(pw)s e=#{k} f=<%= k %> g=Zx9q";
+        let at = |needle: &[u8]| memmem::find(hay, needle).unwrap();
+        for n in [&b"ACME_KEY"[..], b"acme_token", b"cat f", b"pw)", b"k}", b"k %"] {
+            assert!(in_template(hay, at(n)), "{}", String::from_utf8_lossy(n));
+        }
+        assert!(!in_template(hay, at(b"Zx9q")));
+        assert!(!in_template(hay, 0));
+        assert!(is_env_name(b"STRIPE_SECRET_KEY") && is_env_name(b"API_TOKEN_2"));
+        for v in [&b"AKIAIOSFODNN7EXAMPLE"[..], b"Q7_Xk2mP", b"ABCD_1234", b"acme_key"] {
+            assert!(!is_env_name(v), "{}", String::from_utf8_lossy(v));
+        }
     }
 
     #[test]

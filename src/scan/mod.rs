@@ -279,9 +279,10 @@ impl Scanner {
             let stand_in = if rule.generic {
                 is_placeholder(bytes) || filters::looks_like_code(bytes)
             } else {
-                filters::is_stand_in(bytes)
+                filters::is_stand_in(bytes) || filters::is_env_name(bytes)
             };
-            if stand_in || filters::after_digest_label(hay, start + secret.start()) {
+            let at = start + secret.start();
+            if stand_in || filters::after_digest_label(hay, at) || filters::in_template(hay, at) {
                 scratch.suppressed.placeholder += 1;
                 continue;
             }
