@@ -327,6 +327,9 @@ pub struct Rule {
     pub origin: String,
     /// True for catch-all rules that yield to a specific rule on the same secret.
     pub generic: bool,
+    /// True for a contextual rule whose value shape is undocumented ([`is_shapeless`]): its
+    /// values must also not read like identifiers.
+    pub shapeless: bool,
     regex: OnceLock<Regex>,
     path: OnceLock<Option<Regex>>,
 }
@@ -337,10 +340,12 @@ impl Rule {
     pub fn new(spec: RuleSpec, origin: String, eager: bool) -> Result<Rule> {
         validate_shape(&spec).with_context(|| format!("rule `{}` in {origin}", spec.id))?;
         let generic = spec.id.starts_with("generic-") || spec.tags.iter().any(|t| t == "generic");
+        let shapeless = spec.value.as_deref().is_some_and(is_shapeless);
         let rule = Rule {
             spec,
             origin,
             generic,
+            shapeless,
             regex: OnceLock::new(),
             path: OnceLock::new(),
         };
@@ -501,6 +506,24 @@ impl RuleSet {
     }
 }
 
+/// True for a contextual value whose shape the provider does not document: a broad alphabet with
+/// a length range (`[A-Za-z0-9_\-]{20,64}`) and nothing fixed. Such a rule vouches only for the
+/// name nearby, so an identifier there (`pyxis_mask_and_ack_irq`) is code, not a key.
+fn is_shapeless(value: &str) -> bool {
+    let Some(open) = value.strip_prefix('[') else {
+        return false;
+    };
+    let Some((class, rest)) = open.split_once(']') else {
+        return false;
+    };
+    let Some(range) = rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')) else {
+        return false;
+    };
+    let broad = class.contains("A-Z") && class.contains("a-z") && class.contains("0-9");
+    let number = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    matches!(range.split_once(','), Some((lo, hi)) if number(lo) && number(hi) && lo != hi) && broad
+}
+
 /// A provider other scanners detect that this catalogue deliberately leaves out, and why (no
 /// documented or distinctive key format, a retired service). Listed in `docs/COVERAGE.md`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -547,5 +570,24 @@ pub fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> anyhow::Error 
     match line {
         Some(l) => anyhow::anyhow!("{name}:{l}: {msg}"),
         None => anyhow::anyhow!("{name}: {msg}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_shapeless;
+
+    #[test]
+    fn only_broad_ranged_values_are_shapeless() {
+        assert!(is_shapeless(r"[A-Za-z0-9_\-]{20,64}"));
+        assert!(is_shapeless("[A-Za-z0-9]{32,64}"));
+        for documented in [
+            "[A-Za-z0-9]{32}",
+            "[a-z0-9]{32,40}",
+            "sk-[A-Za-z0-9]{48}",
+            "[A-Za-z0-9]{20,64}-[a-f0-9]{8}",
+        ] {
+            assert!(!is_shapeless(documented), "{documented}");
+        }
     }
 }

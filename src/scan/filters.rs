@@ -148,6 +148,9 @@ pub fn looks_like_code(s: &[u8]) -> bool {
     {
         return false;
     }
+    if is_snake_identifier(s) || is_camel_identifier(s) {
+        return true;
+    }
     // Mean length of maximal runs of lowercase letters.
     let (mut runs, mut total, mut cur) = (0usize, 0usize, 0usize);
     for &b in s.iter().chain(std::iter::once(&b' ')) {
@@ -160,6 +163,42 @@ pub fn looks_like_code(s: &[u8]) -> bool {
         }
     }
     runs > 0 && total * 10 >= runs * 45 && total * 10 >= s.len() * 6
+}
+
+/// `pyxis_mask_and_ack_irq`, `ebsa285_host_io_desc`: three or more lower-case words joined by
+/// underscores, two of them letters only. A random key with underscores has upper-case letters too.
+pub fn is_snake_identifier(s: &[u8]) -> bool {
+    let mut parts = 0;
+    let mut words = 0;
+    for part in s.split(|b| *b == b'_') {
+        if part.is_empty() || !part.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            return false;
+        }
+        parts += 1;
+        words += usize::from(part.iter().all(u8::is_ascii_lowercase));
+    }
+    parts >= 3 && words >= 2
+}
+
+/// `getUserAuthTokenFromCache`, `SessionTokenProvider`: letters only, each capital followed by at
+/// least two lower-case letters. Random base62 of key length is practically never spelled so.
+pub fn is_camel_identifier(s: &[u8]) -> bool {
+    if s.len() < 12 || !s.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    let mut humps = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if b.is_ascii_uppercase() {
+            if !s
+                .get(i + 1..i + 3)
+                .is_some_and(|n| n.iter().all(u8::is_ascii_lowercase))
+            {
+                return false;
+            }
+            humps += 1;
+        }
+    }
+    humps >= 2
 }
 
 /// Labels that announce a digest, not a credential: `--hash=sha256:<hex>` (pip), `sha512-<base64>`
@@ -314,6 +353,20 @@ mod tests {
         assert!(!in_template(hay, at(b"Zx9q")));
         assert!(!in_template(hay, 0));
         assert!(is_env_name(b"STRIPE_SECRET_KEY") && is_env_name(b"API_TOKEN_2"));
+        for code in [
+            &b"pyxis_mask_and_ack_irq"[..],
+            b"ebsa285_host_io_desc",
+            b"getUserAuthTokenFromCache",
+        ] {
+            assert!(looks_like_code(code), "{}", String::from_utf8_lossy(code));
+        }
+        for key in [
+            &b"Zk3_qP9x_Lm2VbN8"[..],
+            b"aB3dE5gH7jK9mN1pQ3sT",
+            b"tLFy6awKZRnqM_4EEX5Hn",
+        ] {
+            assert!(!looks_like_code(key), "{}", String::from_utf8_lossy(key));
+        }
         for v in [&b"AKIAIOSFODNN7EXAMPLE"[..], b"Q7_Xk2mP", b"ABCD_1234", b"acme_key"] {
             assert!(!is_env_name(v), "{}", String::from_utf8_lossy(v));
         }

@@ -276,11 +276,14 @@ impl Scanner {
             }
             // Generic rules also skip values that read like code. (Not provider rules: several
             // providers' token alphabets include parentheses, slashes or long lowercase runs.)
-            let stand_in = if rule.generic {
-                is_placeholder(bytes) || filters::looks_like_code(bytes)
-            } else {
-                filters::is_stand_in(bytes) || filters::is_env_name(bytes)
-            };
+            let stand_in = filters::is_env_name(bytes)
+                || if rule.generic {
+                    is_placeholder(bytes) || filters::looks_like_code(bytes)
+                } else {
+                    filters::is_stand_in(bytes)
+                        || (rule.shapeless
+                            && (filters::is_snake_identifier(bytes) || filters::is_camel_identifier(bytes)))
+                };
             let at = start + secret.start();
             if stand_in || filters::after_digest_label(hay, at) || filters::in_template(hay, at) {
                 scratch.suppressed.placeholder += 1;
