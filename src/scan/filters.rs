@@ -229,6 +229,20 @@ pub fn in_template(hay: &[u8], offset: usize) -> bool {
 
 const TEMPLATE_OPENERS: &[&[u8]] = &[b"${", b"{{", b"$(", b"%(", b"#{", b"<%=", b"<%"];
 
+/// True when the name starting at `at` continues a word instead of starting one: `blob_key` for the
+/// name `lob_key`, `inbox` for `box`. `myAcmeKey` (lower-case then capital) starts a new word.
+pub fn name_inside_word(hay: &[u8], at: usize) -> bool {
+    let (Some(&prev), Some(&first)) = (at.checked_sub(1).and_then(|p| hay.get(p)), hay.get(at)) else {
+        return false;
+    };
+    // `-Dsonar.login=` sets a Java system property: the name starts after the `-D`.
+    let java_property = prev == b'D' && at >= 2 && hay[at - 2] == b'-';
+    prev.is_ascii_alphanumeric()
+        && first.is_ascii_alphanumeric()
+        && !((prev.is_ascii_lowercase() || prev.is_ascii_digit()) && first.is_ascii_uppercase())
+        && !java_property
+}
+
 /// True when a value is spelled like an environment variable's name (`STRIPE_SECRET_KEY`,
 /// `API_TOKEN_2`): upper-case words joined by underscores. Provider keys are not written that way;
 /// `KEY=$OTHER_KEY` and `key: OTHER_KEY` references are.
@@ -353,6 +367,11 @@ mod tests {
         assert!(!in_template(hay, at(b"Zx9q")));
         assert!(!in_template(hay, 0));
         assert!(is_env_name(b"STRIPE_SECRET_KEY") && is_env_name(b"API_TOKEN_2"));
+        let words = b"blob_key INBOX myAcmeKey REACT_APP_ACME -Dsonar.login x";
+        let at = |needle: &[u8]| memmem::find(words, needle).unwrap();
+        assert!(name_inside_word(words, at(b"lob_key")) && name_inside_word(words, at(b"BOX")));
+        assert!(!name_inside_word(words, at(b"Acme")) && !name_inside_word(words, at(b"ACME")));
+        assert!(!name_inside_word(words, at(b"sonar")) && !name_inside_word(words, 0));
         for code in [
             &b"pyxis_mask_and_ack_irq"[..],
             b"ebsa285_host_io_desc",

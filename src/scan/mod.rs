@@ -263,6 +263,13 @@ impl Scanner {
             if secret.is_empty() {
                 continue;
             }
+            // A contextual rule's name must start a word: `lob_key` is not in `blob_key`, `box` not
+            // in `inbox` (a camel-case join, `myAcmeKey`, still counts).
+            if !rule.spec.near.is_empty()
+                && filters::name_inside_word(hay, start + caps.get(0).map_or(0, |m| m.start()))
+            {
+                continue;
+            }
             let bytes = secret.as_bytes();
             if let Some(min) = rule.spec.entropy {
                 if !entropy::passes_entropy(bytes, min) {
