@@ -294,7 +294,8 @@ pub fn scan_with_extra(
         None => None,
     };
     let scanner = Scanner::new(settings.rules.clone(), settings.secret_allow.clone())?;
-    let mut pipeline = Pipeline::new(scanner, out.redact, baseline, out.quiet);
+    let mut pipeline = Pipeline::new(scanner, out.redact, baseline, out.quiet)
+        .min_confidence(settings.min_confidence(out.min_confidence));
     let mut dest = Destination::open(out.path.as_deref())?;
     if out.format == Format::Jsonl {
         pipeline = pipeline.stream_to(dest.writer()?, out.write_baseline.is_some() || !out.also.is_empty());

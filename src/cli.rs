@@ -55,6 +55,27 @@ pub enum Format {
     Markdown,
 }
 
+/// A confidence level on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    /// Everything, weak generic matches included.
+    Low,
+    /// Distinctive shapes and scored assignments (the default).
+    Medium,
+    /// Provider prefixes, checksums and strong context only.
+    High,
+}
+
+impl From<ConfidenceArg> for crate::rules::Confidence {
+    fn from(c: ConfidenceArg) -> Self {
+        match c {
+            ConfidenceArg::Low => crate::rules::Confidence::Low,
+            ConfidenceArg::Medium => crate::rules::Confidence::Medium,
+            ConfidenceArg::High => crate::rules::Confidence::High,
+        }
+    }
+}
+
 /// Flags shared by every scan.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -91,6 +112,10 @@ pub struct ScanArgs {
     /// List baseline entries that matched nothing in this scan (on stderr).
     #[arg(long)]
     pub report_stale: bool,
+    /// Report (and set the exit status for) findings at or above this confidence [default:
+    /// `min_confidence` in .leakhound.toml, else medium]. `low` adds weak generic matches.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
     /// Also write the report in FORMAT to FILE (repeatable), e.g. `--also-report sarif=out.sarif`:
     /// one scan, several reports.
     #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also_report)]

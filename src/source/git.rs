@@ -629,7 +629,7 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
             Ok(paths) => {
                 for path in paths {
                     let origin = || Origin::path(path.clone());
-                    pipeline.scan_path(path.as_bytes(), &origin, &|| crate::pipeline::PathVerdict::Report(None));
+                    pipeline.scan_path(path.as_bytes(), &origin, &|| crate::finding::Exposure::Committed);
                 }
             }
             Err(err) => pipeline.warn(format!("cannot list HEAD's files for path rules: {err:#}")),
