@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Git(args) => run_git(args),
         Command::Redact(args) => run_redact(args),
         Command::Image(args) => run_image(args),
+        Command::Explain(args) => crate::explain::run(args),
         Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
         Command::InstallHook(args) => crate::hooks::run_install(args),
         Command::PrePush(args) => crate::hooks::run_pre_push(args),

@@ -31,6 +31,10 @@ pub enum Command {
     /// Scan container images from files (no Docker engine or registry): every layer, files a later
     /// layer deleted, and the image config (Env, Cmd, Labels, history).
     Image(ImageArgs),
+    /// Show every candidate the scanner considered in FILE (or on one line) and why each was
+    /// reported or dropped: placeholder, low entropy, allowlist entry, baseline, inline allow,
+    /// below --min-confidence, overlapped by a more specific rule, path rule on an unshared file.
+    Explain(ExplainArgs),
     /// List, show and check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -192,6 +196,42 @@ pub struct ImageArgs {
     /// Shared scan flags.
     #[command(flatten)]
     pub scan: ScanArgs,
+}
+
+/// Output format of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// One block per candidate.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// `leakhound explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The file to explain.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Only the candidates on line N.
+    #[arg(long, value_name = "N")]
+    pub line: Option<u64>,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Configuration file [default: .leakhound.toml beside FILE, else in the current directory].
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print values in full instead of redacted.
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Baseline to check fingerprints against [default: the configuration's `baseline`].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The confidence a scan would report from [default: `min_confidence` in .leakhound.toml, else
+    /// medium].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
 }
 
 /// `leakhound stdin`.

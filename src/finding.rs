@@ -207,10 +207,21 @@ impl PathFact {
     /// The fact for a file at `path` matched by the path rule `rule`.
     pub fn new(rule: &Rule, path: &str, exposure: Exposure) -> PathFact {
         let file = path.rsplit(['/', '!']).next().unwrap_or(path);
+        let kind = file_kind(rule);
+        let place = if kind.contains(file) {
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {kind}")
+        } else {
+            format!("`{file}` ({kind})")
+        };
         PathFact {
             rule_id: rule.spec.id.clone(),
             exposure,
-            note: format!("in `{file}` ({}) {}", file_kind(rule), exposure.phrase()),
+            note: format!("in {place} {}", exposure.phrase()),
         }
     }
 }
