@@ -195,3 +195,20 @@ fn min_confidence_chooses_what_is_reported_and_what_sets_the_exit_code() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn a_staged_env_is_a_path_finding_of_git_staged() {
+    let t = Tree::new();
+    git(t.path(), &["init", "-q", "-b", "main"]);
+    t.write("README.md", "hello\n");
+    git(t.path(), &["add", "README.md"]);
+    git(t.path(), &["commit", "-q", "-m", "init"]);
+    t.write(".env", "DEBUG=1\n");
+    git(t.path(), &["add", ".env"]);
+    let r = t.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["rule_id"], "dotenv-file");
+    assert_eq!(f[0]["path_fact"]["exposure"], "staged");
+}
