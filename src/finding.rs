@@ -346,6 +346,14 @@ impl Finding {
         f
     }
 
+    /// The finding at another confidence than its rule's (a scanner's per-match score), with the
+    /// priority that follows from it.
+    pub fn with_confidence(mut self, confidence: Confidence) -> Finding {
+        self.confidence = confidence;
+        self.priority = crate::triage::priority(self.severity, confidence, self.git.as_ref());
+        self
+    }
+
     /// Sort key for whole-document outputs: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, u64, u64, &str) {
         (&self.path, self.line, self.column, &self.rule_id)
