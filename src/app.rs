@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Git(args) => run_git(args),
         Command::Redact(args) => run_redact(args),
         Command::Image(args) => run_image(args),
+        Command::Explain(args) => crate::explain::run(args),
         Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
         Command::InstallHook(args) => crate::hooks::run_install(args),
         Command::PrePush(args) => crate::hooks::run_pre_push(args),
@@ -294,7 +295,8 @@ pub fn scan_with_extra(
         None => None,
     };
     let scanner = Scanner::new(settings.rules.clone(), settings.secret_allow.clone())?;
-    let mut pipeline = Pipeline::new(scanner, out.redact, baseline, out.quiet);
+    let mut pipeline = Pipeline::new(scanner, out.redact, baseline, out.quiet)
+        .min_confidence(settings.min_confidence(out.min_confidence));
     let mut dest = Destination::open(out.path.as_deref())?;
     if out.format == Format::Jsonl {
         pipeline = pipeline.stream_to(dest.writer()?, out.write_baseline.is_some() || !out.also.is_empty());

@@ -31,6 +31,10 @@ pub enum Command {
     /// Scan container images from files (no Docker engine or registry): every layer, files a later
     /// layer deleted, and the image config (Env, Cmd, Labels, history).
     Image(ImageArgs),
+    /// Show every candidate the scanner considered in FILE (or on one line) and why each was
+    /// reported or dropped: placeholder, low entropy, allowlist entry, baseline, inline allow,
+    /// below --min-confidence, overlapped by a more specific rule, path rule on an unshared file.
+    Explain(ExplainArgs),
     /// List, show and check detection rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -53,6 +57,27 @@ pub enum Format {
     Sarif,
     /// Incident-ready remediation report: one section and checklist per unique secret.
     Markdown,
+}
+
+/// A confidence level on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    /// Everything, weak generic matches included.
+    Low,
+    /// Distinctive shapes and scored assignments (the default).
+    Medium,
+    /// Provider prefixes, checksums and strong context only.
+    High,
+}
+
+impl From<ConfidenceArg> for crate::rules::Confidence {
+    fn from(c: ConfidenceArg) -> Self {
+        match c {
+            ConfidenceArg::Low => crate::rules::Confidence::Low,
+            ConfidenceArg::Medium => crate::rules::Confidence::Medium,
+            ConfidenceArg::High => crate::rules::Confidence::High,
+        }
+    }
 }
 
 /// Flags shared by every scan.
@@ -91,6 +116,10 @@ pub struct ScanArgs {
     /// List baseline entries that matched nothing in this scan (on stderr).
     #[arg(long)]
     pub report_stale: bool,
+    /// Report (and set the exit status for) findings at or above this confidence [default:
+    /// `min_confidence` in .leakhound.toml, else medium]. `low` adds weak generic matches.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
     /// Also write the report in FORMAT to FILE (repeatable), e.g. `--also-report sarif=out.sarif`:
     /// one scan, several reports.
     #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also_report)]
@@ -167,6 +196,42 @@ pub struct ImageArgs {
     /// Shared scan flags.
     #[command(flatten)]
     pub scan: ScanArgs,
+}
+
+/// Output format of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// One block per candidate.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// `leakhound explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The file to explain.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Only the candidates on line N.
+    #[arg(long, value_name = "N")]
+    pub line: Option<u64>,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Configuration file [default: .leakhound.toml beside FILE, else in the current directory].
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print values in full instead of redacted.
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Baseline to check fingerprints against [default: the configuration's `baseline`].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The confidence a scan would report from [default: `min_confidence` in .leakhound.toml, else
+    /// medium].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
 }
 
 /// `leakhound stdin`.

@@ -43,6 +43,9 @@ pub struct ConfigFile {
     /// Baseline applied when `--baseline` is not given, relative to this file's directory.
     #[serde(default)]
     pub baseline: Option<PathBuf>,
+    /// Lowest confidence reported when `--min-confidence` is not given.
+    #[serde(default)]
+    pub min_confidence: Option<rules::Confidence>,
 }
 
 fn yes() -> bool {
@@ -76,6 +79,19 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// The configuration's `baseline`, resolved against the file's directory.
     pub baseline: Option<PathBuf>,
+    /// The configuration's `min_confidence`.
+    pub min_confidence: Option<rules::Confidence>,
+}
+
+/// Confidence reported when neither `--min-confidence` nor the configuration says: weak generic
+/// matches (a `password =` with a word after it in a test) are left to `--min-confidence low`.
+pub const DEFAULT_MIN_CONFIDENCE: rules::Confidence = rules::Confidence::Medium;
+
+impl Settings {
+    /// The lowest confidence to report: the flag, else the configuration, else the default.
+    pub fn min_confidence(&self, flag: Option<rules::Confidence>) -> rules::Confidence {
+        flag.or(self.min_confidence).unwrap_or(DEFAULT_MIN_CONFIDENCE)
+    }
 }
 
 impl Settings {
@@ -169,6 +185,7 @@ impl Settings {
                 None => b,
             }),
             config_path: path,
+            min_confidence: file.min_confidence,
         })
     }
 }
@@ -248,6 +265,8 @@ pub struct Output {
     pub report_stale: bool,
     /// Extra whole-document reports written at the end (`--also-report FORMAT=FILE`).
     pub also: Vec<(Format, PathBuf)>,
+    /// `--min-confidence`, when given.
+    pub min_confidence: Option<rules::Confidence>,
 }
 
 impl Output {
@@ -278,6 +297,7 @@ impl Output {
             write_baseline: a.write_baseline.clone(),
             report_stale: a.report_stale,
             also: a.also_report.clone(),
+            min_confidence: a.min_confidence.map(Into::into),
         })
     }
 }

@@ -141,6 +141,101 @@ pub struct Finding {
     /// Environments (dev, test, staging, prod, …) whose files hold the same secret, when more than one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared_environments: Vec<String>,
+    /// What the file's path says (a `.env`, a keystore) and whether the file is exposed, when a
+    /// path rule matches it: folded into the content finding instead of reported beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_fact: Option<PathFact>,
+}
+
+/// Where a file flagged by a path rule sits: shared through git or an image, or only local.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exposure {
+    /// Outside any git work tree, or in one but not in its index: nothing says it is shared.
+    Untracked,
+    /// In the index of the git work tree it sits in (tracked, or staged for the next commit).
+    Tracked,
+    /// In a commit of the history under scan.
+    Committed,
+    /// Staged for the next commit (`git --staged`).
+    Staged,
+    /// In a layer of a container image.
+    Image,
+}
+
+impl Exposure {
+    /// True when the file is shared with others, so a path rule alone is worth reporting.
+    pub fn exposed(self) -> bool {
+        !matches!(self, Exposure::Untracked)
+    }
+
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exposure::Untracked => "untracked",
+            Exposure::Tracked => "tracked",
+            Exposure::Committed => "committed",
+            Exposure::Staged => "staged",
+            Exposure::Image => "image",
+        }
+    }
+
+    /// How a note ends: "that git tracks", "that ships in an image layer", ...
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Exposure::Untracked => "that git does not track",
+            Exposure::Tracked => "that git tracks",
+            Exposure::Committed => "committed to git",
+            Exposure::Staged => "staged for the next commit",
+            Exposure::Image => "that ships in an image layer",
+        }
+    }
+}
+
+/// The path fact folded into a content finding (see [`Finding::path_fact`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathFact {
+    /// The path rule that matched the file.
+    pub rule_id: String,
+    /// Whether the file is shared.
+    pub exposure: Exposure,
+    /// One line for people: "in a `.env` (environment file) that git tracks".
+    pub note: String,
+}
+
+impl PathFact {
+    /// The fact for a file at `path` matched by the path rule `rule`.
+    pub fn new(rule: &Rule, path: &str, exposure: Exposure) -> PathFact {
+        let file = path.rsplit(['/', '!']).next().unwrap_or(path);
+        let kind = file_kind(rule);
+        let place = if kind.contains(file) {
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {kind}")
+        } else {
+            format!("`{file}` ({kind})")
+        };
+        PathFact {
+            rule_id: rule.spec.id.clone(),
+            exposure,
+            note: format!("in {place} {}", exposure.phrase()),
+        }
+    }
+}
+
+/// What a path rule says a file is, from its name: "Environment file (.env) committed" →
+/// "environment file (.env)".
+fn file_kind(rule: &Rule) -> String {
+    let name = rule.spec.name.trim();
+    let name = name.strip_suffix(" committed").unwrap_or(name);
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// The other half of a two-part credential.
@@ -227,12 +322,13 @@ impl Finding {
             group: None,
             occurrences: None,
             shared_environments: Vec::new(),
+            path_fact: None,
         }
     }
 
     /// A finding for a rule that flags a whole file by its path (a tracked `.env`, a keystore). Its
     /// fingerprint is keyed on the rule and the path, and `secret` names the file, not its content.
-    pub fn for_path(rule: &Rule, origin: Origin, severity: Option<Severity>) -> Finding {
+    pub fn for_path(rule: &Rule, origin: Origin, exposure: Exposure, severity: Option<Severity>) -> Finding {
         let span = Span {
             line: 1,
             column: 1,
@@ -242,11 +338,20 @@ impl Finding {
         let path = origin.path.clone();
         let mut f = Finding::new(rule, path.as_bytes(), span, origin, true);
         f.secret = "(the whole file)".to_string();
+        f.path_fact = Some(PathFact::new(rule, &path, exposure));
         if let Some(s) = severity {
             f.severity = s;
             f.priority = crate::triage::priority(s, f.confidence, f.git.as_ref());
         }
         f
+    }
+
+    /// The finding at another confidence than its rule's (a scanner's per-match score), with the
+    /// priority that follows from it.
+    pub fn with_confidence(mut self, confidence: Confidence) -> Finding {
+        self.confidence = confidence;
+        self.priority = crate::triage::priority(self.severity, confidence, self.git.as_ref());
+        self
     }
 
     /// Sort key for whole-document outputs: path, line, column, rule.

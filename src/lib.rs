@@ -5,6 +5,7 @@ pub mod app;
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod explain;
 pub mod finding;
 pub mod hooks;
 pub mod messages;

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use thread_local::ThreadLocal;
 
 use crate::baseline::Baseline;
-use crate::finding::{Finding, Origin, Span};
+use crate::finding::{Exposure, Finding, Origin, PathFact, Span};
+use crate::rules::Confidence;
 use crate::scan::{utf16_len, LineCounter, Match, Scanner, Scratch};
 
 /// Why an input was not scanned.
@@ -79,6 +80,12 @@ pub struct Stats {
     pub allowlisted: AtomicU64,
     /// Findings dropped by the baseline.
     pub baselined: AtomicU64,
+    /// Findings below `--min-confidence`.
+    pub below_confidence: AtomicU64,
+    /// Path rules not reported because the file is not shared (untracked, in a plain directory).
+    pub path_unexposed: AtomicU64,
+    /// Path rules folded into a content finding in the same file.
+    pub path_folded: AtomicU64,
     /// Findings kept.
     pub findings: AtomicU64,
     /// Inputs that could not be read.
@@ -107,6 +114,9 @@ impl Stats {
             ("inline_allow", &self.inline_allowed),
             ("allowlist", &self.allowlisted),
             ("baseline", &self.baselined),
+            ("below_min_confidence", &self.below_confidence),
+            ("path_untracked", &self.path_unexposed),
+            ("path_folded", &self.path_folded),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.load(Relaxed)))
@@ -158,13 +168,27 @@ impl Placement<'_> {
     }
 }
 
-/// Whether a file flagged by a path rule is reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathVerdict {
-    /// Not a leak here (e.g. a git-ignored local `.env`, the recommended practice).
-    Skip,
-    /// Report it, at this severity instead of the rule's when given.
-    Report(Option<crate::rules::Severity>),
+/// Where a file flagged by a path rule sits, as its source knows it; a path rule on its own is
+/// reported only when the file is exposed (see [`Exposure::exposed`]).
+pub type PathVerdict = Exposure;
+
+/// Where the file holding a finding sits, from the finding alone (no path entry for it).
+fn exposure_of(f: &Finding) -> Exposure {
+    match (&f.git, &f.image) {
+        (Some(g), _) if g.staged => Exposure::Staged,
+        (Some(_), _) => Exposure::Committed,
+        (None, Some(_)) => Exposure::Image,
+        (None, None) => Exposure::Untracked,
+    }
+}
+
+/// A file some path rule matched, kept until the end of the scan: its path fact is folded into the
+/// content findings in it, and only a file with none that is exposed gets a finding of its own.
+struct PathEntry {
+    rules: Vec<usize>,
+    exposure: Exposure,
+    origin: Origin,
+    folded: bool,
 }
 
 #[derive(Default)]
@@ -186,6 +210,9 @@ pub struct Pipeline {
     findings: Mutex<Vec<Finding>>,
     sink: Mutex<Sink>,
     quiet: bool,
+    min_confidence: Confidence,
+    /// Files matched by path rules, by display path.
+    paths: Mutex<std::collections::HashMap<String, PathEntry>>,
 }
 
 impl Pipeline {
@@ -201,7 +228,15 @@ impl Pipeline {
             findings: Mutex::new(Vec::new()),
             sink: Mutex::new(Sink::Collect),
             quiet,
+            min_confidence: Confidence::Low,
+            paths: Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// Reports only findings at or above this confidence (the others are counted as suppressed).
+    pub fn min_confidence(mut self, min: Confidence) -> Pipeline {
+        self.min_confidence = min;
+        self
     }
 
     /// Streams each finding to `out` as a JSON line as soon as it is found; findings are still
@@ -235,40 +270,68 @@ impl Pipeline {
         }
     }
 
-    /// Reports the rules that flag a file by its path alone (a `.env`, a keystore). `raw_path` is any
+    /// Notes the rules that flag a file by its path alone (a `.env`, a keystore). `raw_path` is any
     /// spelling of the path that ends with the relative path (absolute is fine). `verdict` is asked
-    /// only when a rule matches: whether to report (and at which severity, if not the rule's).
-    /// Call once per file, before its content (binary files included).
-    pub fn scan_path(&self, raw_path: &[u8], origin: &dyn Fn() -> Origin, verdict: &dyn Fn() -> PathVerdict) -> usize {
+    /// only when a rule matches: where the file sits. Nothing is reported now: the path fact is
+    /// folded into the content findings of the same file, and a file with none gets a finding of
+    /// its own at [`Pipeline::finish`] only when it is exposed. Call once per file, before its
+    /// content (binary files included).
+    pub fn scan_path(&self, raw_path: &[u8], origin: &dyn Fn() -> Origin, verdict: &dyn Fn() -> PathVerdict) {
         if !self.scanner.has_path_rules() {
-            return 0;
+            return;
         }
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
         worker.path_hits.clear();
         self.scanner.path_matches(raw_path, &mut worker.path_hits);
         if worker.path_hits.is_empty() {
-            return 0;
+            return;
         }
-        let hits = std::mem::take(&mut worker.path_hits);
+        let rules = worker.path_hits.clone();
         drop(worker);
-        let severity = match verdict() {
-            PathVerdict::Skip => {
-                self.workers.get_or_default().borrow_mut().path_hits = hits;
-                return 0;
-            }
-            PathVerdict::Report(s) => s,
-        };
+        let exposure = verdict();
         let origin = origin();
-        let mut kept = 0;
-        for &r in &hits {
-            let f = Finding::for_path(&self.scanner.rules().rules[r], origin.clone(), severity);
-            if self.push(f) {
-                kept += 1;
+        let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        match paths.entry(origin.path.clone()) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                // The same path from several roots or trees: the most exposed wins.
+                let e = e.get_mut();
+                if exposure.exposed() && !e.exposure.exposed() {
+                    e.exposure = exposure;
+                    e.origin = origin;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(PathEntry {
+                    rules,
+                    exposure,
+                    origin,
+                    folded: false,
+                });
             }
         }
-        self.workers.get_or_default().borrow_mut().path_hits = hits;
-        kept
+    }
+
+    /// The path fact for a content finding at `path`, if a path rule matches it; marks the file's
+    /// path rules as folded. Without an entry from [`Pipeline::scan_path`] the exposure comes from
+    /// the finding itself (git history, an image layer).
+    fn fold_path_fact(&self, f: &Finding) -> Option<PathFact> {
+        let rules = self.scanner.rules();
+        {
+            let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(e) = paths.get_mut(&f.path) {
+                if !e.folded {
+                    e.folded = true;
+                    self.stats.path_folded.fetch_add(e.rules.len() as u64, Relaxed);
+                }
+                return Some(PathFact::new(&rules.rules[e.rules[0]], &f.path, e.exposure));
+            }
+        }
+        // Not the worker's buffer: findings are pushed while the worker is borrowed by the scan.
+        let mut hits = Vec::new();
+        self.scanner.path_matches(f.path.as_bytes(), &mut hits);
+        let r = *hits.first()?;
+        Some(PathFact::new(&rules.rules[r], &f.path, exposure_of(f)))
     }
 
     /// True when some rule matches on the path alone (so sources should call [`Pipeline::scan_path`]).
@@ -530,7 +593,14 @@ impl Pipeline {
     }
 
     /// Applies the baseline and hands a finding to the sink. Returns false if it was suppressed.
-    pub fn push(&self, finding: Finding) -> bool {
+    pub fn push(&self, mut finding: Finding) -> bool {
+        if finding.confidence < self.min_confidence {
+            self.stats.below_confidence.fetch_add(1, Relaxed);
+            return false;
+        }
+        if finding.path_fact.is_none() && self.scanner.has_path_rules() {
+            finding.path_fact = self.fold_path_fact(&finding);
+        }
         if let Some(b) = &self.baseline {
             if b.suppresses(&finding.fingerprint) {
                 self.stats.baselined.fetch_add(1, Relaxed);
@@ -554,6 +624,19 @@ impl Pipeline {
 
     /// Ends the scan: the findings kept, sorted (path, line, column, rule), and the baseline.
     pub fn finish(self) -> (Vec<Finding>, Arc<Stats>, Option<Baseline>) {
+        let paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut entries: Vec<PathEntry> = paths.into_values().filter(|e| !e.folded).collect();
+        entries.sort_by(|a, b| a.origin.path.cmp(&b.origin.path));
+        for e in entries {
+            if !e.exposure.exposed() {
+                self.stats.path_unexposed.fetch_add(e.rules.len() as u64, Relaxed);
+                continue;
+            }
+            for &r in &e.rules {
+                let f = Finding::for_path(&self.scanner.rules().rules[r], e.origin.clone(), e.exposure, None);
+                self.push(f);
+            }
+        }
         let mut findings = self.findings.into_inner().unwrap_or_else(|e| e.into_inner());
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (findings, self.stats, self.baseline)

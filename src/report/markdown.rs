@@ -149,6 +149,9 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
                     });
                 }
             }
+            if let Some(fact) = &loc.path_fact {
+                line.push_str(&format!(" — {}", md(&fact.note)));
+            }
             if let Some(i) = &loc.image {
                 match i.layer_index {
                     Some(n) => line.push_str(&format!(" — image {} layer {n}", code(&i.image))),

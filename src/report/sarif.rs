@@ -41,6 +41,29 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+/// A result's level, from how sure we are that it is a secret: high → error, medium → warning,
+/// low → note. (A rule's default level stays by its severity.)
+fn confidence_level(c: Confidence) -> ResultLevel {
+    match c {
+        Confidence::High => ResultLevel::Error,
+        Confidence::Medium => ResultLevel::Warning,
+        Confidence::Low => ResultLevel::Note,
+    }
+}
+
+/// A result's `security-severity` (0-10, which GitHub buckets into critical ≥ 9, high ≥ 7,
+/// medium ≥ 4, low): the severity's score scaled by confidence (×1 high, ×0.85 medium, ×0.6 low),
+/// so a critical kind of key matched weakly ranks below one matched by its prefix.
+pub fn combined_security_severity(s: Severity, c: Confidence) -> String {
+    let base: f64 = security_severity(s).parse().unwrap_or(0.0);
+    let factor = match c {
+        Confidence::High => 1.0,
+        Confidence::Medium => 0.85,
+        Confidence::Low => 0.6,
+    };
+    format!("{:.1}", base * factor)
+}
+
 fn precision(c: Confidence) -> &'static str {
     match c {
         Confidence::High => "high",
@@ -188,15 +211,25 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
     if let Some(pair) = &f.pair {
         where_.push_str(&format!(" Its other half ({}) is on line {}.", pair.rule_id, pair.line));
     }
+    if let Some(fact) = &f.path_fact {
+        where_.push_str(&format!(" It is {}.", fact.note));
+    }
     let message = format!(
-        "{} ({}) found. Revoke and rotate it: {}.{} Deleting it from the code does not make it safe.",
-        f.rule_name, f.provider, f.runbook.url, where_
+        "{} ({}, {} confidence) found. Revoke and rotate it: {}.{} Deleting it from the code does not make it safe.",
+        f.rule_name, f.provider, f.confidence, f.runbook.url, where_
     );
     let mut fps = BTreeMap::new();
     fps.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.clone());
     let mut extra = BTreeMap::new();
     extra.insert("severity".to_string(), json!(f.severity));
     extra.insert("confidence".to_string(), json!(f.confidence));
+    extra.insert(
+        "security-severity".to_string(),
+        json!(combined_security_severity(f.severity, f.confidence)),
+    );
+    if let Some(fact) = &f.path_fact {
+        extra.insert("path_fact".to_string(), json!(fact));
+    }
     if let Some(g) = &f.git {
         let mut v = serde_json::to_value(g).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut v {
@@ -212,7 +245,7 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
     }
     let mut b = SarifResult::builder()
         .rule_id(f.rule_id.clone())
-        .level(level(f.severity))
+        .level(confidence_level(f.confidence))
         .message(Message::builder().text(message).build())
         .locations(vec![location])
         .partial_fingerprints(fps)

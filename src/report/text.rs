@@ -47,6 +47,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
             write_location(out, &p, loc)?;
         }
         writeln!(out, "  secret  {}", escape_line(&f.secret))?;
+        writeln!(out, "  sure    {} confidence", f.confidence)?;
         if let Some(pair) = &f.pair {
             writeln!(
                 out,
@@ -80,6 +81,9 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
 
 fn write_location(out: &mut dyn Write, p: &Paint, f: &Finding) -> Result<()> {
     writeln!(out, "  where   {}:{}:{}", escape_line(&f.path), f.line, f.column)?;
+    if let Some(fact) = &f.path_fact {
+        writeln!(out, "          {}", p.wrap("33", &escape_line(&fact.note)))?;
+    }
     if let Some(g) = f.git.as_ref().filter(|g| g.staged) {
         writeln!(
             out,

@@ -295,6 +295,19 @@ impl SecretAllow {
             .iter()
             .any(|w| memmem::find(&lower, w.as_bytes()).is_some())
     }
+
+    /// Which entry allows this secret, for `leakhound explain`: `allow.secrets` and the regex, or
+    /// `allow.stopwords` and the word.
+    pub fn allowed_by(&self, secret: &[u8]) -> Option<String> {
+        if let Some(r) = self.regexes.iter().find(|r| r.is_match(secret)) {
+            return Some(format!("allow.secrets {:?}", r.as_str()));
+        }
+        let lower = secret.to_ascii_lowercase();
+        self.stopwords
+            .iter()
+            .find(|w| memmem::find(&lower, w.as_bytes()).is_some())
+            .map(|w| format!("allow.stopwords {w:?}"))
+    }
 }
 
 #[cfg(test)]

@@ -48,6 +48,49 @@ pub struct Suppressed {
     pub allowlisted: u64,
 }
 
+/// Why the scanner dropped a candidate: recorded only in trace mode ([`Scratch::trace`]), for
+/// `leakhound explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DropReason {
+    /// Below the rule's entropy floor (bits per character).
+    LowEntropy {
+        /// The value's entropy.
+        entropy: f64,
+        /// The rule's floor.
+        min: f64,
+    },
+    /// The provider's checksum does not verify.
+    Checksum,
+    /// A documented example, template reference or stand-in (`${VAR}`, `changeme`, `xxxx`).
+    Placeholder,
+    /// A generic rule's value that reads like code (a call, a member access, an identifier).
+    LooksLikeCode,
+    /// A hex digest after a label such as `sha256:` or `integrity=`.
+    DigestLabel,
+    /// The user's secret allowlist: which entry.
+    Allowlist(String),
+    /// An inline `leakhound:allow` (or a peer's) comment on the line.
+    InlineAllow,
+    /// Overlapped by a match of a more specific or more confident rule (its index).
+    Overlapped {
+        /// The rule that reports the secret instead.
+        by: usize,
+    },
+}
+
+/// A candidate the scanner dropped, with why (trace mode only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Index into the scan's [`RuleSet`].
+    pub rule: usize,
+    /// Byte offset of the value's first byte.
+    pub start: usize,
+    /// Byte offset one past its last byte.
+    pub end: usize,
+    /// Why it was dropped.
+    pub reason: DropReason,
+}
+
 /// Per-thread working memory, reused across inputs so the hot path does not allocate.
 #[derive(Debug, Default)]
 pub struct Scratch {
@@ -59,9 +102,32 @@ pub struct Scratch {
     touched: Vec<usize>,
     /// Candidates dropped since the last [`Scratch::take_suppressed`].
     pub suppressed: Suppressed,
+    /// When `Some`, every dropped candidate is recorded here with its reason (`leakhound explain`);
+    /// `None` in scans, where nothing is recorded.
+    pub trace: Option<Vec<Candidate>>,
 }
 
 impl Scratch {
+    /// Scratch that records dropped candidates.
+    pub fn tracing() -> Scratch {
+        Scratch {
+            trace: Some(Vec::new()),
+            ..Scratch::default()
+        }
+    }
+
+    #[inline]
+    fn dropped(&mut self, rule: usize, start: usize, end: usize, reason: impl FnOnce() -> DropReason) {
+        if let Some(t) = &mut self.trace {
+            t.push(Candidate {
+                rule,
+                start,
+                end,
+                reason: reason(),
+            });
+        }
+    }
+
     /// Returns and resets the suppression counters.
     pub fn take_suppressed(&mut self) -> Suppressed {
         std::mem::take(&mut self.suppressed)
@@ -251,7 +317,23 @@ impl Scanner {
             self.confirm(hay, r, start, end, scratch);
             i = j;
         }
-        resolve_overlaps(&self.rules, &mut scratch.found);
+        if scratch.trace.is_some() {
+            let before = scratch.found.clone();
+            resolve_overlaps(&self.rules, &mut scratch.found);
+            let lost: Vec<(Match, usize)> = before
+                .iter()
+                .filter(|m| !scratch.found.contains(m))
+                .map(|m| {
+                    let by = scratch.found.iter().find(|k| k.start < m.end && m.start < k.end);
+                    (*m, by.map_or(m.rule, |k| k.rule))
+                })
+                .collect();
+            for (m, by) in lost {
+                scratch.dropped(m.rule, m.start, m.end, || DropReason::Overlapped { by });
+            }
+        } else {
+            resolve_overlaps(&self.rules, &mut scratch.found);
+        }
         out.extend_from_slice(&scratch.found);
     }
 
@@ -271,13 +353,19 @@ impl Scanner {
                 continue;
             }
             let bytes = secret.as_bytes();
+            let (s, e) = (start + secret.start(), start + secret.end());
             if let Some(min) = rule.spec.entropy {
                 if !entropy::passes_entropy(bytes, min) {
+                    scratch.dropped(r, s, e, || DropReason::LowEntropy {
+                        entropy: shannon_entropy(bytes),
+                        min,
+                    });
                     continue;
                 }
             }
             if let Some(kind) = rule.spec.checksum {
                 if !checksum::verify(kind, bytes) {
+                    scratch.dropped(r, s, e, || DropReason::Checksum);
                     continue;
                 }
             }
@@ -291,18 +379,30 @@ impl Scanner {
                         || (rule.shapeless
                             && (filters::is_snake_identifier(bytes) || filters::is_camel_identifier(bytes)))
                 };
-            let at = start + secret.start();
-            if stand_in || filters::after_digest_label(hay, at) || filters::in_template(hay, at) {
+            let digest = filters::after_digest_label(hay, s);
+            if stand_in || digest || filters::in_template(hay, s) {
                 scratch.suppressed.placeholder += 1;
+                scratch.dropped(r, s, e, || {
+                    if digest && !stand_in {
+                        DropReason::DigestLabel
+                    } else if stand_in && rule.generic && !is_placeholder(bytes) {
+                        DropReason::LooksLikeCode
+                    } else {
+                        DropReason::Placeholder
+                    }
+                });
                 continue;
             }
             if self.allow.allows(bytes) {
                 scratch.suppressed.allowlisted += 1;
+                scratch.dropped(r, s, e, || {
+                    DropReason::Allowlist(self.allow.allowed_by(bytes).unwrap_or_default())
+                });
                 continue;
             }
-            let (s, e) = (start + secret.start(), start + secret.end());
             if filters::line_has_allow_comment(hay, s) {
                 scratch.suppressed.inline_allow += 1;
+                scratch.dropped(r, s, e, || DropReason::InlineAllow);
                 continue;
             }
             scratch.found.push(Match {

@@ -16,10 +16,9 @@ use anyhow::Result;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
-use crate::finding::Origin;
+use crate::finding::{Exposure, Origin};
 use crate::messages::escape_line;
 use crate::pipeline::{PathVerdict, Pipeline, SkipReason};
-use crate::rules::Severity;
 use crate::source::archive;
 use crate::source::decode;
 
@@ -200,37 +199,47 @@ fn walk_root(root: &Root, opts: &WalkOptions, excludes: &GlobSet, pipeline: &Pip
     });
 }
 
-/// Whether a file flagged by its path is a leak: inside a git work tree only when git does not
-/// ignore it (an ignored local `.env` is the recommended practice); outside any work tree it is
-/// reported at low severity, since nothing says it will be shared.
-fn path_verdict(path: &Path) -> PathVerdict {
+/// Where a file flagged by its path sits: [`Exposure::Tracked`] when the index of the git work
+/// tree holding it lists it (tracked, or staged for the next commit), else
+/// [`Exposure::Untracked`] (outside any work tree, untracked, or ignored: a local `.env` kept out
+/// of git is the recommended practice). The index is read with gix, never by running git or its
+/// hooks, and each work tree's index once per process.
+pub fn path_verdict(path: &Path) -> PathVerdict {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let Some(top) = abs.ancestors().skip(1).find(|d| d.join(".git").exists()) else {
-        return PathVerdict::Report(Some(Severity::Low));
+        return Exposure::Untracked;
     };
-    let mut gi = ignore::gitignore::GitignoreBuilder::new(top);
-    let exclude = top.join(".git/info/exclude");
-    if exclude.is_file() {
-        gi.add(exclude);
+    let Ok(rel) = abs.strip_prefix(top) else {
+        return Exposure::Untracked;
+    };
+    use std::os::unix::ffi::OsStrExt;
+    let rel: Vec<u8> = rel
+        .components()
+        .map(|c| c.as_os_str().as_bytes())
+        .collect::<Vec<_>>()
+        .join(&b'/');
+    match work_tree_index(top) {
+        Some(index) if index.entry_by_path(gix::bstr::BStr::new(&rel)).is_some() => Exposure::Tracked,
+        _ => Exposure::Untracked,
     }
-    if let Ok(rel) = abs.strip_prefix(top) {
-        let mut dir = top.to_path_buf();
-        let file = top.join(".gitignore");
-        if file.is_file() {
-            gi.add(file);
-        }
-        for comp in rel.parent().into_iter().flat_map(|p| p.components()) {
-            dir.push(comp);
-            let file = dir.join(".gitignore");
-            if file.is_file() {
-                gi.add(file);
-            }
-        }
-    }
-    match gi.build() {
-        Ok(m) if m.matched_path_or_any_parents(&abs, false).is_ignore() => PathVerdict::Skip,
-        _ => PathVerdict::Report(None),
-    }
+}
+
+/// The index of the work tree at `top`, read once per process; `None` when there is none.
+fn work_tree_index(top: &Path) -> Option<gix::worktree::Index> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static INDEXES: OnceLock<Mutex<HashMap<PathBuf, Option<gix::worktree::Index>>>> = OnceLock::new();
+    let mut cache = INDEXES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(top.to_path_buf())
+        .or_insert_with(|| {
+            let repo = gix::open_opts(top, gix::open::Options::isolated()).ok()?;
+            repo.index_or_empty().ok()
+        })
+        .clone()
 }
 
 fn walk_error(err: &ignore::Error) -> String {
@@ -302,7 +311,14 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
                 return fail("read failed", e);
             }
             let name = root.display(path);
-            return crate::source::scan_maybe_archive(pipeline, &name, buf, &opts.archives, opts.include_binary);
+            return crate::source::scan_maybe_archive(
+                pipeline,
+                &name,
+                buf,
+                &opts.archives,
+                opts.include_binary,
+                &|| path_verdict(path),
+            );
         }
         let utf16 = decode::sniff_utf16(buf);
         if utf16.is_none() && !opts.include_binary && crate::source::looks_binary(buf) {
@@ -333,7 +349,9 @@ fn scan_file(path: &Path, root: &Root, opts: &WalkOptions, pipeline: &Pipeline, 
     }
     if opts.archives.depth > 0 && archive::sniff(buf).is_archive() {
         let name = root.display(path);
-        return crate::source::scan_maybe_archive(pipeline, &name, buf, &opts.archives, opts.include_binary);
+        return crate::source::scan_maybe_archive(pipeline, &name, buf, &opts.archives, opts.include_binary, &|| {
+            path_verdict(path)
+        });
     }
     if let Some(order) = decode::sniff_utf16(buf) {
         text.clear();

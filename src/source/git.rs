@@ -292,6 +292,8 @@ pub struct GitScan {
     messages: Vec<(ObjectId, MessageKind)>,
     repo: gix::ThreadSafeRepository,
     head_tree: Option<ObjectId>,
+    /// `--staged`: the paths the index adds or changes against HEAD (for path rules).
+    staged_paths: Vec<String>,
 }
 
 impl std::fmt::Debug for GitScan {
@@ -629,10 +631,16 @@ pub fn scan_into(path: &Path, opts: &GitOptions, content: &BlobContent, pipeline
             Ok(paths) => {
                 for path in paths {
                     let origin = || Origin::path(path.clone());
-                    pipeline.scan_path(path.as_bytes(), &origin, &|| crate::pipeline::PathVerdict::Report(None));
+                    pipeline.scan_path(path.as_bytes(), &origin, &|| crate::finding::Exposure::Committed);
                 }
             }
             Err(err) => pipeline.warn(format!("cannot list HEAD's files for path rules: {err:#}")),
+        }
+    }
+    if pipeline.has_path_rules() && matches!(opts.mode, GitMode::Staged) {
+        for path in &scan.staged_paths {
+            let origin = || Origin::path(path.clone());
+            pipeline.scan_path(path.as_bytes(), &origin, &|| crate::finding::Exposure::Staged);
         }
     }
     // HEAD's text at a path (UTF-16 transcoded), read once, for the per-secret `in_head`.
@@ -846,6 +854,7 @@ pub fn scan_git(
         messages: Vec::new(),
         repo: repo.clone(),
         head_tree,
+        staged_paths: Vec::new(),
     };
     match &opts.mode {
         GitMode::Full => {
@@ -1182,6 +1191,7 @@ fn staged(repo: &gix::ThreadSafeRepository, opts: &GitOptions, visit: &Visit<'_>
         .map_err(|err| anyhow!("{err}"))
         .context("comparing the index with HEAD")?;
     scan.coverage.submodules = submodules;
+    scan.staged_paths = pairs.iter().map(|(p, _, _)| p.to_str_lossy().into_owned()).collect();
     let empty_blob = ObjectId::empty_blob(local.object_hash());
     let changes = pairs
         .into_iter()

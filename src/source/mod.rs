@@ -21,13 +21,15 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 /// opened and each member scanned under its nested name (`lib/app.jar!/config/app.properties`),
 /// members that look binary skipped unless `include_binary`; an archive past a limit is skipped
 /// with a warning and counted. Anything else is scanned as it is (the caller has done its own
-/// binary test).
+/// binary test). `exposure` says where the archive itself sits; its members sit there too (a
+/// `.env` in a jar is as shared as the jar).
 pub fn scan_maybe_archive(
     pipeline: &crate::pipeline::Pipeline,
     name: &str,
     bytes: &[u8],
     limits: &archive::Limits,
     include_binary: bool,
+    exposure: &dyn Fn() -> crate::pipeline::PathVerdict,
 ) {
     use crate::finding::Origin;
     use crate::pipeline::SkipReason;
@@ -37,9 +39,8 @@ pub fn scan_maybe_archive(
     }
     let outcome = archive::walk(name, bytes, limits, &mut |member, data| {
         if pipeline.has_path_rules() {
-            // Path rules (a `.env`, a keystore) apply to members too; there is no ignore file inside.
-            let verdict = || crate::pipeline::PathVerdict::Report(None);
-            pipeline.scan_path(member.as_bytes(), &|| Origin::path(member), &verdict);
+            // Path rules (a `.env`, a keystore) apply to members too.
+            pipeline.scan_path(member.as_bytes(), &|| Origin::path(member), exposure);
         }
         if !include_binary && looks_binary(data) {
             pipeline.stats.skip(SkipReason::Binary);

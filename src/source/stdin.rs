@@ -32,7 +32,9 @@ pub fn scan_stream(pipeline: &Pipeline, reader: &mut dyn Read, label: &str, arch
         if let Err(e) = reader.take(archives.max_bytes).read_to_end(&mut head) {
             return fail(e);
         }
-        crate::source::scan_maybe_archive(pipeline, label, &head, archives, false);
+        crate::source::scan_maybe_archive(pipeline, label, &head, archives, false, &|| {
+            crate::finding::Exposure::Untracked
+        });
         return;
     }
     let origin = || Origin::path(label);

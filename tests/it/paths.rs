@@ -1,0 +1,214 @@
+//! Path rules (issue 15): a `.env`, a keystore or a Terraform state is a fact about where a key
+//! sits. Folded into the content findings of the file when it has any; on its own a finding only
+//! where the file is shared: committed, in a work tree's index, or in an image. Also confidence in
+//! the reports and `--min-confidence`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{github_pat, Tree};
+
+/// Runs git in `dir` with no global configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada Author")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Author")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .env("GIT_AUTHOR_DATE", "2024-01-02T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-01-02T12:00:00Z")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn an_untracked_env_without_a_secret_in_a_plain_directory_is_no_finding() {
+    let t = Tree::new();
+    t.write(".env", "DEBUG=1\nPORT=8080\n");
+    t.write("certs/dev.keystore", [0u8, 1, 2, 3]);
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.findings().is_empty(), "{:#?}", r.findings());
+    assert_eq!(r.json()["scan"]["suppressed"]["path_untracked"], 2);
+}
+
+#[test]
+fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_work_tree() {
+    let t = Tree::new();
+    git(t.path(), &["init", "-q", "-b", "main"]);
+    t.write(".env", "DEBUG=1\nPORT=8080\n");
+    t.write("local/.env", "DEBUG=1\n");
+    git(t.path(), &["add", ".env"]);
+    git(t.path(), &["commit", "-q", "-m", "add env"]);
+
+    let r = t.run(&["git", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0]["rule_id"].as_str(), f[0]["path"].as_str()),
+        (Some("dotenv-file"), Some(".env"))
+    );
+    assert_eq!(f[0]["path_fact"]["exposure"], "committed");
+
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_eq!(f.len(), 1, "only the tracked .env, not local/.env: {f:#?}");
+    assert_eq!(
+        (f[0]["rule_id"].as_str(), f[0]["path"].as_str()),
+        (Some("dotenv-file"), Some(".env"))
+    );
+    assert_eq!(f[0]["path_fact"]["exposure"], "tracked");
+
+    // Staged but never committed counts too: the index lists it.
+    t.write("deploy/.env.production", "DEBUG=0\n");
+    git(t.path(), &["add", "deploy/.env.production"]);
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    let paths: Vec<String> = r
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, vec![".env", "deploy/.env.production"]);
+}
+
+#[test]
+fn an_env_holding_a_secret_is_one_finding_that_carries_the_path_fact() {
+    let t = Tree::new();
+    git(t.path(), &["init", "-q", "-b", "main"]);
+    let tok = github_pat(150);
+    t.write(".env", format!("DEBUG=1\nGITHUB_TOKEN={tok}\n"));
+    git(t.path(), &["add", ".env"]);
+    for args in [&["dir", ".", "-f", "json"][..], &["git", ".", "-f", "json"][..]] {
+        git(t.path(), &["commit", "-q", "--allow-empty", "-m", "env"]);
+        let r = t.run(args);
+        let f = r.findings();
+        assert_eq!(f.len(), 1, "{args:?}: one finding, not a second for the path: {f:#?}");
+        assert_eq!(f[0]["rule_id"], "github-classic-pat");
+        assert_eq!(f[0]["path_fact"]["rule_id"], "dotenv-file");
+        let note = f[0]["path_fact"]["note"].as_str().unwrap();
+        assert!(note.contains(".env") && note.contains("git"), "{note}");
+        assert!(r.json()["scan"]["suppressed"]["path_folded"] == 1, "{}", r.stdout);
+    }
+    let text = t.run(&["dir", "."]).stdout;
+    assert!(text.contains("in an environment file (.env) that git tracks"), "{text}");
+    let sarif = t.run(&["dir", ".", "-f", "sarif"]).stdout;
+    assert!(sarif.contains("that git tracks"), "{sarif}");
+    assert!(!text.contains(&tok) && !sarif.contains(&tok));
+}
+
+#[test]
+fn an_untracked_env_with_a_secret_says_so_and_is_still_reported() {
+    let t = Tree::new();
+    t.write(".env", format!("GITHUB_TOKEN={}\n", github_pat(151)));
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    let f = r.findings();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["path_fact"]["exposure"], "untracked");
+}
+
+/// A weak generic assignment (low confidence) and a provider token (high confidence).
+fn mixed_tree() -> Tree {
+    let t = Tree::new();
+    t.write("a.txt", format!("GITHUB_TOKEN={}\n", github_pat(152)));
+    t.write(
+        "b.py",
+        format!("db_password = \"{}\"\n", ["kQ9vX2mL", "w8ZpR4tN", "7bY1"].concat()),
+    );
+    t
+}
+
+#[test]
+fn confidence_is_in_json_and_sarif_levels_and_security_severity_follow_it() {
+    let t = mixed_tree();
+    let r = t.run(&["dir", ".", "-f", "json", "--min-confidence", "low"]);
+    let conf: Vec<(String, String)> = r
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["confidence"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(conf.contains(&("a.txt".into(), "high".into())), "{conf:?}");
+    let low: Vec<_> = conf.iter().filter(|c| c.0 == "b.py").collect();
+    assert!(!low.is_empty() && low.iter().all(|c| c.1 == "low"), "{conf:?}");
+
+    let s: serde_json::Value =
+        serde_json::from_str(&t.run(&["dir", ".", "-f", "sarif", "--min-confidence", "low"]).stdout).unwrap();
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    let of = |uri: &str| {
+        results
+            .iter()
+            .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri)
+            .unwrap_or_else(|| panic!("no result for {uri}"))
+    };
+    assert_eq!(of("a.txt")["level"], "error");
+    assert_eq!(of("b.py")["level"], "note");
+    let sev = |uri: &str| -> f64 {
+        of(uri)["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(sev("a.txt") > sev("b.py"), "{} vs {}", sev("a.txt"), sev("b.py"));
+    assert_eq!(of("b.py")["properties"]["confidence"], "low");
+}
+
+#[test]
+fn min_confidence_chooses_what_is_reported_and_what_sets_the_exit_code() {
+    let t = mixed_tree();
+    // The default (medium) leaves the weak generic match out.
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.findings().iter().all(|f| f["path"] == "a.txt"), "{:#?}", r.findings());
+    assert!(r.json()["scan"]["suppressed"]["below_min_confidence"].as_u64() >= Some(1));
+    // `low` adds it.
+    let r = t.run(&["dir", ".", "-f", "json", "--min-confidence", "low"]);
+    assert!(r.findings().iter().any(|f| f["path"] == "b.py"));
+    // Only the weak file: nothing at the default, so exit 0; exit 1 at `low`.
+    std::fs::remove_file(t.path().join("a.txt")).unwrap();
+    assert_eq!(t.run(&["dir", "."]).code, 0);
+    assert_eq!(t.run(&["dir", ".", "--min-confidence", "low"]).code, 1);
+    // The configuration's `min_confidence` applies when the flag is not given; the flag wins.
+    t.write(".leakhound.toml", "min_confidence = \"low\"\n");
+    assert_eq!(t.run(&["dir", "."]).code, 1);
+    assert_eq!(t.run(&["dir", ".", "--min-confidence", "high"]).code, 0);
+    // Every scan subcommand takes the flag.
+    let r = crate::util::run_stdin(
+        t.path(),
+        &["stdin", "--min-confidence", "high", "-f", "json"],
+        b"x = 1\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_staged_env_is_a_path_finding_of_git_staged() {
+    let t = Tree::new();
+    git(t.path(), &["init", "-q", "-b", "main"]);
+    t.write("README.md", "hello\n");
+    git(t.path(), &["add", "README.md"]);
+    git(t.path(), &["commit", "-q", "-m", "init"]);
+    t.write(".env", "DEBUG=1\n");
+    git(t.path(), &["add", ".env"]);
+    let r = t.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.findings();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["rule_id"], "dotenv-file");
+    assert_eq!(f[0]["path_fact"]["exposure"], "staged");
+}
