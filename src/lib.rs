@@ -6,6 +6,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod formats;
 pub mod hooks;
 pub mod messages;
 pub mod pipeline;

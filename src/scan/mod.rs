@@ -19,7 +19,7 @@ use crate::rules::RuleSet;
 use prefilter::KeywordFinder;
 
 pub use entropy::shannon_entropy;
-pub use filters::{is_placeholder, line_has_allow_comment, SecretAllow};
+pub use filters::{is_placeholder, is_stand_in, line_has_allow_comment, SecretAllow};
 
 /// Bytes before a keyword hit that a rule's regex may start at.
 pub const WINDOW_BEFORE: usize = 256;
@@ -80,6 +80,8 @@ pub struct Scanner {
     path_set: std::sync::OnceLock<regex::bytes::RegexSet>,
     /// Per rule: the rules finding the other half of a two-part credential, and the distance.
     pair_targets: Vec<Option<(Vec<usize>, usize)>>,
+    /// The rules reported by a format parser (`format = "…"`), by format name.
+    format_rules: Vec<(String, usize)>,
 }
 
 impl Scanner {
@@ -113,7 +115,7 @@ impl Scanner {
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| !r.matches_content())
+            .filter(|(_, r)| r.path_only())
             .map(|(i, _)| i)
             .collect();
         let pair_targets = rules
@@ -130,7 +132,14 @@ impl Scanner {
                 (!targets.is_empty()).then_some((targets, p.distance))
             })
             .collect();
+        let format_rules = rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((r.spec.format.clone()?, i)))
+            .collect();
         Ok(Scanner {
+            format_rules,
             rules,
             prefilter,
             keyword_rules,
@@ -191,6 +200,35 @@ impl Scanner {
                 out[i] = Some(j);
             }
         }
+    }
+
+    /// True when some loaded rule is reported by a format parser (`src/formats/`).
+    pub fn has_formats(&self) -> bool {
+        !self.format_rules.is_empty()
+    }
+
+    /// The rule a format parser's hits are reported as, if it is loaded.
+    pub fn format_rule(&self, format: &str) -> Option<usize> {
+        self.format_rules.iter().find(|(f, _)| f == format).map(|&(_, i)| i)
+    }
+
+    /// The gates a regex candidate passes, for a secret a format parser decoded from the value at
+    /// `start` in `hay`: placeholders, the user's allowlist and inline allow comments (counted in
+    /// `scratch` when dropped).
+    pub fn keeps_decoded(&self, hay: &[u8], start: usize, secret: &[u8], scratch: &mut Scratch) -> bool {
+        if filters::is_stand_in(secret) {
+            scratch.suppressed.placeholder += 1;
+            return false;
+        }
+        if self.allow.allows(secret) {
+            scratch.suppressed.allowlisted += 1;
+            return false;
+        }
+        if filters::line_has_allow_comment(hay, start) {
+            scratch.suppressed.inline_allow += 1;
+            return false;
+        }
+        true
     }
 
     /// True when some rule matches on the path alone.
