@@ -424,6 +424,16 @@ impl Pipeline {
         }
         // A value a parser decoded is reported once, by the parser, not again by a regex rule.
         matches.retain(|m| in_place(m.start) && !parsed.iter().any(|h| m.start < h.end && h.start < m.end));
+        if matches.iter().any(|m| rules.rules[m.rule].spec.path.is_some()) {
+            // Rules restricted to a file name (`.pypirc`) count only there; then one match per secret.
+            let path = &origin_value.get_or_insert_with(origin).path;
+            matches.retain(|m| {
+                rules.rules[m.rule]
+                    .path_regex()
+                    .is_none_or(|re| re.is_match(path.as_bytes()))
+            });
+            crate::scan::resolve_overlaps(rules, matches, true);
+        }
         if matches.is_empty() && parsed.is_empty() {
             return;
         }
@@ -446,14 +456,7 @@ impl Pipeline {
                     continue;
                 }
             }
-            let origin_ref = origin_value.get_or_insert_with(origin);
-            let rule = &rules.rules[m.rule];
-            if let Some(re) = rule.path_regex() {
-                if !re.is_match(origin_ref.path.as_bytes()) {
-                    continue;
-                }
-            }
-            let origin = origin_ref.clone();
+            let origin = origin_value.get_or_insert_with(origin).clone();
             let span = Span {
                 line,
                 column,

@@ -289,7 +289,7 @@ impl Scanner {
             self.confirm(hay, r, start, end, scratch);
             i = j;
         }
-        resolve_overlaps(&self.rules, &mut scratch.found);
+        resolve_overlaps(&self.rules, &mut scratch.found, false);
         out.extend_from_slice(&scratch.found);
     }
 
@@ -369,8 +369,10 @@ fn window_end(hay: &[u8], want: usize) -> usize {
 }
 
 /// Sorts matches and keeps one per secret: where secrets overlap, a generic rule yields to a
-/// specific one, and among specific rules the most confident (then most severe) wins.
-fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
+/// specific one, and among specific rules the most confident (then most severe) wins. Until the
+/// input's path is known (`path_known` false), a rule restricted to some paths (`.pypirc`) neither
+/// wins nor loses, since it may not apply; the caller resolves again once it has filtered by path.
+pub fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>, path_known: bool) {
     if found.len() < 2 {
         return;
     }
@@ -395,6 +397,9 @@ fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
                 continue;
             }
             let (a, b) = (found[i], found[j]);
+            if !path_known && (rules.rules[a.rule].spec.path.is_some() || rules.rules[b.rule].spec.path.is_some()) {
+                continue;
+            }
             // Overlapping secrets are one secret: report it once, by the best rule.
             if rank(&a) >= rank(&b) {
                 keep[j] = false;

@@ -12,18 +12,28 @@ use sha2::{Digest, Sha256};
 
 use crate::util::{alnum, run_in, Tree};
 
-/// One line of a written file: what it holds, and the rules that may report it (`None`: nothing may;
-/// `Some(&[])`: any rule may, the line is a credential another rule family owns).
-type Line = (String, Option<&'static [&'static str]>);
+/// What a written line must produce.
+#[derive(Clone, Copy, Debug)]
+enum Want {
+    /// A credential: reported by one of these rules (any rule when empty: another family owns it).
+    Pos(&'static [&'static str]),
+    /// A comment, disabled entry, placeholder or empty password: nothing may be reported.
+    Neg,
+    /// Structure (a host, a user, an access key ID): not counted either way.
+    Plain,
+}
+
+/// One line of a written file and what it must produce.
+type Line = (String, Want);
 
 fn pos(text: impl Into<String>, rules: &'static [&'static str]) -> Line {
-    (text.into(), Some(rules))
+    (text.into(), Want::Pos(rules))
 }
 fn neg(text: impl Into<String>) -> Line {
-    (text.into(), None)
+    (text.into(), Want::Neg)
 }
 fn plain(text: impl Into<String>) -> Line {
-    (text.into(), None)
+    (text.into(), Want::Plain)
 }
 
 fn b64(data: &[u8]) -> String {
@@ -170,7 +180,7 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("</settings>"),
         ],
     ));
-    const NUGET: &[&str] = &["nuget-config-password"];
+    const NUGET: &[&str] = &["nuget-config-cleartext-password"];
     v.push((
         "project/NuGet.Config",
         vec![
@@ -186,6 +196,9 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("    <third>"),
             pos(format!("      <add key=\"ClearTextPassword\" value=\"{}\" />", n()), NUGET),
             plain("    </third>"),
+            plain("    <fourth>"),
+            pos(format!("      <add key=\"Password\" value=\"AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAA{}\" />", alnum(77, 60)), &["nuget-config-password"]),
+            plain("    </fourth>"),
             plain("  </packageSourceCredentials>"),
             plain("</configuration>"),
         ],
@@ -387,7 +400,8 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("    \"host\": \"web.example.com\","),
             plain("    \"user\": \"deploy\","),
             pos(format!("    \"password\": \"{}\",", n()), SFTP),
-            neg(format!("    //\"password\": \"{}\",", n())),
+            // Sublime SFTP's template line, left commented out.
+            neg("    //\"password\": \"password\","),
             plain("}"),
         ],
     ));
@@ -551,7 +565,7 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("{"),
             plain("  \"credentials\": {"),
             plain("    \"app.terraform.io\": {"),
-            pos(format!("      \"token\": \"{}.atlasv1.{}\"", alnum(32, 14), alnum(33, 60)), &["terraform-credentials-token"]),
+            pos(format!("      \"token\": \"{}.atlasv1.{}\"", alnum(32, 14), alnum(33, 60)), &["terraform-credentials-token", "terraform-cloud-api-token"]),
             plain("    }"),
             plain("  }"),
             plain("}"),
@@ -787,7 +801,7 @@ fn contents(files: &[(&'static str, Vec<Line>)]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Line numbers of each written line (a line may hold a `\n`, as `.tugboat`'s does).
-fn expectations(files: &[(&'static str, Vec<Line>)]) -> Vec<(String, u64, Option<&'static [&'static str]>)> {
+fn expectations(files: &[(&'static str, Vec<Line>)]) -> Vec<(String, u64, Want)> {
     let mut out = Vec::new();
     for (path, lines) in files {
         let mut n = 1u64;
@@ -817,12 +831,13 @@ fn check(findings: &[Value], prefix: &str, files: &[(&'static str, Vec<Line>)]) 
         // A rule that flags a whole file reports line 1 of it; that is not a finding on the line.
         let content: Vec<&&Value> = here.iter().filter(|f| f["secret"] != "(the whole file)").collect();
         match want {
-            None => {
+            Want::Plain => {}
+            Want::Neg => {
                 if !content.is_empty() {
                     false_alarms.push(format!("{path}:{line} {:?}", content.iter().map(|f| &f["rule_id"]).collect::<Vec<_>>()));
                 }
             }
-            Some(rules) => {
+            Want::Pos(rules) => {
                 total += 1;
                 let ok = here.iter().any(|f| rules.is_empty() || rules.iter().any(|r| f["rule_id"] == *r));
                 if ok {
@@ -879,7 +894,7 @@ fn every_credential_file_format_is_reported_at_its_line_and_nothing_else_is() {
     let out = &r.stdout;
     for (_, lines) in &files {
         for (l, want) in lines {
-            if want.is_some_and(|w| !w.is_empty()) {
+            if matches!(want, Want::Pos(w) if !w.is_empty()) {
                 let value = l.rsplit([' ', '=', ':', '>']).next().unwrap().trim_matches(['"', '\'', ',', ';', ')', '<', '/']);
                 if value.len() >= 12 {
                     assert!(!out.contains(value), "unredacted value from {l:?} in the output");
