@@ -336,7 +336,10 @@ impl Pipeline {
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
         let Worker {
-            scratch, matches, parsed, ..
+            scratch,
+            matches,
+            parsed,
+            ..
         } = &mut *worker;
         matches.clear();
         self.scanner.scan(bytes, scratch, matches);
@@ -366,7 +369,8 @@ impl Pipeline {
         }
         crate::formats::parse(bytes, parsed);
         parsed.retain(|h| {
-            self.scanner.format_rule(h.format).is_some() && self.scanner.keeps_decoded(bytes, h.start, &h.secret, scratch)
+            self.scanner.format_rule(h.format).is_some()
+                && self.scanner.keeps_decoded(bytes, h.start, &h.secret, scratch)
         });
     }
 
@@ -396,7 +400,10 @@ impl Pipeline {
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
         let Worker {
-            scratch, matches, parsed, ..
+            scratch,
+            matches,
+            parsed,
+            ..
         } = &mut *worker;
         matches.clear();
         self.scanner.scan(bytes, scratch, matches);
@@ -491,7 +498,9 @@ impl Pipeline {
         parsed.sort_unstable_by_key(|h| h.start);
         let mut lines = LineCounter::new();
         for h in parsed.iter() {
-            let Some(r) = self.scanner.format_rule(h.format) else { continue };
+            let Some(r) = self.scanner.format_rule(h.format) else {
+                continue;
+            };
             let (l0, c0) = lines.locate(bytes, h.start);
             let (l1, c1) = lines.locate(bytes, h.end);
             let fix = |l: u64, c: u64| (l + place.line_base, if l == 1 { c + place.col_base } else { c });

@@ -46,8 +46,12 @@ pub fn parse(bytes: &[u8], out: &mut Vec<Hit>) {
             });
             continue;
         }
-        let Some(decoded) = base64_decode(v.as_bytes()) else { continue };
-        let Some(colon) = decoded.iter().position(|&b| b == b':') else { continue };
+        let Some(decoded) = base64_decode(v.as_bytes()) else {
+            continue;
+        };
+        let Some(colon) = decoded.iter().position(|&b| b == b':') else {
+            continue;
+        };
         let password = &decoded[colon + 1..];
         if password.is_empty() || !printable(&decoded) {
             continue;
@@ -57,7 +61,10 @@ pub fn parse(bytes: &[u8], out: &mut Vec<Hit>) {
             start: v.start(),
             end: v.end(),
             secret: password.to_vec(),
-            detail: format!("Docker registry password for {host} (user {})", label(&decoded[..colon])),
+            detail: format!(
+                "Docker registry password for {host} (user {})",
+                label(&decoded[..colon])
+            ),
         });
     }
 }
@@ -73,7 +80,10 @@ mod tests {
         parse(text.as_bytes(), &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].secret, b"s3cr3tPass");
-        assert_eq!(out[0].detail, "Docker registry password for registry.example.com (user ci)");
+        assert_eq!(
+            out[0].detail,
+            "Docker registry password for registry.example.com (user ci)"
+        );
         assert_eq!(&text.as_bytes()[out[0].start..out[0].end], b"Y2k6czNjcjN0UGFzcw==");
     }
 }

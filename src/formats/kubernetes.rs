@@ -11,8 +11,22 @@ pub const FORMAT: &str = "kubernetes-secret";
 
 /// Keys whose values configure a connection rather than authenticate it.
 const NOT_SECRET: &[&str] = &[
-    "username", "user", "login", "host", "hostname", "port", "database", "db", "dbname", "namespace", "email",
-    "ca.crt", "tls.crt", "service.name", "region", "endpoint",
+    "username",
+    "user",
+    "login",
+    "host",
+    "hostname",
+    "port",
+    "database",
+    "db",
+    "dbname",
+    "namespace",
+    "email",
+    "ca.crt",
+    "tls.crt",
+    "service.name",
+    "region",
+    "endpoint",
 ];
 
 /// One line: its start offset and bytes without the line break.
@@ -102,12 +116,16 @@ pub fn parse(bytes: &[u8], out: &mut Vec<Hit>) {
             }
             continue;
         }
-        let Some((plain, key_indent)) = &mut section else { continue };
+        let Some((plain, key_indent)) = &mut section else {
+            continue;
+        };
         if key_indent.is_some_and(|k| ind > k) {
             continue; // inside a block scalar or nested map
         }
         *key_indent = Some(ind);
-        let Some(colon) = memchr::memchr(b':', &line[ind..]).map(|c| ind + c) else { continue };
+        let Some(colon) = memchr::memchr(b':', &line[ind..]).map(|c| ind + c) else {
+            continue;
+        };
         let key = unquote(&line[ind..colon]).1;
         let raw = &line[colon + 1..];
         let (off, value) = unquote(raw);

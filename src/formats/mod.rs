@@ -81,7 +81,10 @@ pub fn parse(bytes: &[u8], out: &mut Vec<Hit>) {
 /// Decodes standard or URL-safe base64, padded or not, with no whitespace inside. `None` when the
 /// input is not base64.
 pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
-    let trimmed = input.strip_suffix(b"==").or_else(|| input.strip_suffix(b"=")).unwrap_or(input);
+    let trimmed = input
+        .strip_suffix(b"==")
+        .or_else(|| input.strip_suffix(b"="))
+        .unwrap_or(input);
     if trimmed.len() % 4 == 1 {
         return None;
     }

@@ -34,7 +34,11 @@ fn entry(line: &[u8]) -> Option<Vec<(usize, usize)>> {
         return None;
     }
     let f = fields(line);
-    if f.len() != 5 || f[..4].iter().any(|&(s, e)| s == e || line[s..e].iter().any(u8::is_ascii_whitespace)) {
+    if f.len() != 5
+        || f[..4]
+            .iter()
+            .any(|&(s, e)| s == e || line[s..e].iter().any(u8::is_ascii_whitespace))
+    {
         return None;
     }
     let port = &line[f[1].0..f[1].1];
@@ -100,7 +104,10 @@ mod tests {
         parse(text, &mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].secret, b"s3cr:et");
-        assert_eq!(out[0].detail, "PostgreSQL password file entry for bob@db.example:5432/app");
+        assert_eq!(
+            out[0].detail,
+            "PostgreSQL password file entry for bob@db.example:5432/app"
+        );
         assert_eq!(out[1].secret, b"Pw9x");
         assert!(!sniff(b"root:x:0:0:root:/root:/bin/bash\n"));
     }

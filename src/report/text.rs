@@ -50,7 +50,11 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
             writeln!(out, "  what    {}", escape_line(d))?;
         }
         if !f.kind.is_secret() {
-            writeln!(out, "  kind    {}: crack offline, then rotate the password", f.kind.as_str())?;
+            writeln!(
+                out,
+                "  kind    {}: crack offline, then rotate the password",
+                f.kind.as_str()
+            )?;
         }
         writeln!(out, "  secret  {}", escape_line(&f.secret))?;
         if let Some(pair) = &f.pair {

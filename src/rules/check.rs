@@ -174,7 +174,10 @@ fn check_format_rule(rule: &Rule, format: &str) -> Vec<String> {
     }
     for (i, ex) in rule.spec.negative_examples.iter().enumerate() {
         if hits(ex) != 0 {
-            problems.push(format!("negative example {} is reported by the `{format}` parser", i + 1));
+            problems.push(format!(
+                "negative example {} is reported by the `{format}` parser",
+                i + 1
+            ));
         }
     }
     problems
@@ -333,7 +336,11 @@ fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
         writeln!(out, "regex:       {}", one(re))?;
     }
     if let Some(f) = &s.format {
-        writeln!(out, "format:      {} (a built-in parser decodes the stored value)", one(f))?;
+        writeln!(
+            out,
+            "format:      {} (a built-in parser decodes the stored value)",
+            one(f)
+        )?;
     }
     if !s.kind.is_secret() {
         writeln!(out, "kind:        {}", s.kind.as_str())?;

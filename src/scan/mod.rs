@@ -216,7 +216,8 @@ impl Scanner {
     /// `start` in `hay`: placeholders, the user's allowlist and inline allow comments (counted in
     /// `scratch` when dropped).
     pub fn keeps_decoded(&self, hay: &[u8], start: usize, secret: &[u8], scratch: &mut Scratch) -> bool {
-        if filters::is_stand_in(secret) {
+        // Shorter than any rule's value (`{}`, `x`): a template or a stub, not a stored password.
+        if secret.trim_ascii().len() < 4 || filters::is_stand_in(secret) {
             scratch.suppressed.placeholder += 1;
             return false;
         }

@@ -40,7 +40,8 @@ fn b64(data: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in data.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
         for i in 0..4 {
             if i <= c.len() {
                 out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -80,14 +81,20 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("machine git.example.com"),
             plain("  login alice"),
             pos(format!("  password {}", n()), NETRC),
-            pos(format!("machine api.heroku.com login alice@example.com password {}", n()), NETRC),
+            pos(
+                format!("machine api.heroku.com login alice@example.com password {}", n()),
+                NETRC,
+            ),
             neg("machine ci.example.com login ci password $CI_TOKEN"),
             pos(format!("default login anonymous password {}", n()), NETRC),
         ],
     ));
     v.push((
         "home/win/_netrc",
-        vec![pos(format!("machine files.example.com login bob password {}", n()), NETRC)],
+        vec![pos(
+            format!("machine files.example.com login bob password {}", n()),
+            NETRC,
+        )],
     ));
     const GIT: &[&str] = &["git-credential-store-password"];
     v.push((
@@ -132,10 +139,16 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("{"),
             plain("  \"auths\": {"),
             plain("    \"registry.example.com\": {"),
-            pos(format!("      \"auth\": \"{}\"", b64(format!("ci:{}", n()).as_bytes())), DOCKER),
+            pos(
+                format!("      \"auth\": \"{}\"", b64(format!("ci:{}", n()).as_bytes())),
+                DOCKER,
+            ),
             plain("    },"),
             plain("    \"ghcr.io\": {"),
-            pos(format!("      \"auth\": \"{}\"", b64(format!("bob:{}", n()).as_bytes())), DOCKER),
+            pos(
+                format!("      \"auth\": \"{}\"", b64(format!("bob:{}", n()).as_bytes())),
+                DOCKER,
+            ),
             plain("    },"),
             plain("    \"quay.io\": {},"),
             plain("    \"empty.example.com\": {"),
@@ -153,7 +166,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         "home/old/.dockercfg",
         vec![
             plain("{\"https://index.docker.io/v1/\": {"),
-            pos(format!("  \"auth\": \"{}\",", b64(format!("olduser:{}", n()).as_bytes())), DOCKER),
+            pos(
+                format!("  \"auth\": \"{}\",", b64(format!("olduser:{}", n()).as_bytes())),
+                DOCKER,
+            ),
             plain("  \"email\": \"old@example.com\"}}"),
         ],
     ));
@@ -188,16 +204,28 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("  <packageSourceCredentials>"),
             plain("    <acme>"),
             plain("      <add key=\"Username\" value=\"ci\" />"),
-            pos(format!("      <add key=\"ClearTextPassword\" value=\"{}\" />", n()), NUGET),
+            pos(
+                format!("      <add key=\"ClearTextPassword\" value=\"{}\" />", n()),
+                NUGET,
+            ),
             plain("    </acme>"),
             plain("    <other>"),
             neg("      <add key=\"ClearTextPassword\" value=\"%FEED_PASSWORD%\" />"),
             plain("    </other>"),
             plain("    <third>"),
-            pos(format!("      <add key=\"ClearTextPassword\" value=\"{}\" />", n()), NUGET),
+            pos(
+                format!("      <add key=\"ClearTextPassword\" value=\"{}\" />", n()),
+                NUGET,
+            ),
             plain("    </third>"),
             plain("    <fourth>"),
-            pos(format!("      <add key=\"Password\" value=\"AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAA{}\" />", alnum(77, 60)), &["nuget-config-password"]),
+            pos(
+                format!(
+                    "      <add key=\"Password\" value=\"AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAA{}\" />",
+                    alnum(77, 60)
+                ),
+                &["nuget-config-password"],
+            ),
             plain("    </fourth>"),
             plain("  </packageSourceCredentials>"),
             plain("</configuration>"),
@@ -277,7 +305,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         "home/alice/.mongorc.js",
         vec![
             plain("// auto-login"),
-            pos(format!("db.getSiblingDB('admin').auth('x', 'y'); db.auth('admin', '{}');", n()), &["mongorc-db-auth-password"]),
+            pos(
+                format!("db.getSiblingDB('admin').auth('x', 'y'); db.auth('admin', '{}');", n()),
+                &["mongorc-db-auth-password"],
+            ),
         ],
     ));
     const ODBC: &[&str] = &["odbc-tns-password"];
@@ -298,7 +329,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         vec![
             plain("{\"connections\": {\"postgres-1\": {\"configuration\": {"),
             plain("  \"host\": \"db.example.com\", \"user\": \"app\","),
-            pos(format!("  \"password\": \"{}\"", n()), &["dbeaver-data-source-password"]),
+            pos(
+                format!("  \"password\": \"{}\"", n()),
+                &["dbeaver-data-source-password"],
+            ),
             plain("}}, \"mysql-2\": {\"configuration\": {"),
             neg("  \"password\": \"\""),
             plain("}}}}"),
@@ -337,7 +371,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         vec![
             plain("{\"connections\": [{\"serverHost\": \"mongo.example.com\", \"credentials\": [{"),
             plain("  \"userName\": \"admin\","),
-            pos(format!("  \"userPassword\": \"{}\"", n()), &["robomongo-studio3t-password"]),
+            pos(
+                format!("  \"userPassword\": \"{}\"", n()),
+                &["robomongo-studio3t-password"],
+            ),
             plain("}]}]}"),
         ],
     ));
@@ -351,11 +388,17 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("    <Server>"),
             plain("      <Host>ftp.example.com</Host>"),
             plain("      <User>bob</User>"),
-            pos(format!("      <Pass encoding=\"base64\">{}</Pass>", b64(n().as_bytes())), FZ),
+            pos(
+                format!("      <Pass encoding=\"base64\">{}</Pass>", b64(n().as_bytes())),
+                FZ,
+            ),
             plain("    </Server>"),
             plain("    <Server>"),
             plain("      <Host>sftp.example.org</Host>"),
-            pos(format!("      <Pass encoding=\"base64\">{}</Pass>", b64(n().as_bytes())), FZ),
+            pos(
+                format!("      <Pass encoding=\"base64\">{}</Pass>", b64(n().as_bytes())),
+                FZ,
+            ),
             plain("    </Server>"),
             plain("    <Server>"),
             plain("      <Host>old.example.net</Host>"),
@@ -437,7 +480,13 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         vec![
             plain("full address:s:rdp.example.com"),
             plain("username:s:ACME\\bob"),
-            pos(format!("password 51:b:01000000D08C9DDF0115D1118C7A00C04FC297EB{}", hexs(10, 64).to_uppercase()), &["rdp-file-password"]),
+            pos(
+                format!(
+                    "password 51:b:01000000D08C9DDF0115D1118C7A00C04FC297EB{}",
+                    hexs(10, 64).to_uppercase()
+                ),
+                &["rdp-file-password"],
+            ),
         ],
     ));
     v.push((
@@ -477,8 +526,14 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         vec![
             plain("[Credentials]"),
             plain(format!("gs_access_key_id = GOOG1E{}", alnum(17, 30).to_uppercase())),
-            pos(format!("gs_secret_access_key = {}", aws_secret(18)), &["boto-secret-access-key"]),
-            pos(format!("aws_secret_access_key = {}", aws_secret(19)), &["boto-secret-access-key", "aws-secret-access-key"]),
+            pos(
+                format!("gs_secret_access_key = {}", aws_secret(18)),
+                &["boto-secret-access-key"],
+            ),
+            pos(
+                format!("aws_secret_access_key = {}", aws_secret(19)),
+                &["boto-secret-access-key", "aws-secret-access-key"],
+            ),
         ],
     ));
     const GC: &[&str] = &["gcloud-adc-refresh-token"];
@@ -499,7 +554,14 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         vec![
             plain("[{"),
             plain("  \"tokenType\": \"Bearer\", \"expiresIn\": 3599, \"userId\": \"bob@example.com\","),
-            pos(format!("  \"accessToken\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}.{}\",", alnum(22, 80), alnum(23, 40)), AZ),
+            pos(
+                format!(
+                    "  \"accessToken\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{}.{}\",",
+                    alnum(22, 80),
+                    alnum(23, 40)
+                ),
+                AZ,
+            ),
             pos(format!("  \"refreshToken\": \"0.AXkA{}\"", alnum(24, 120)), AZ),
             plain("}]"),
         ],
@@ -565,7 +627,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             plain("{"),
             plain("  \"credentials\": {"),
             plain("    \"app.terraform.io\": {"),
-            pos(format!("      \"token\": \"{}.atlasv1.{}\"", alnum(32, 14), alnum(33, 60)), &["terraform-credentials-token", "terraform-cloud-api-token"]),
+            pos(
+                format!("      \"token\": \"{}.atlasv1.{}\"", alnum(32, 14), alnum(33, 60)),
+                &["terraform-credentials-token", "terraform-cloud-api-token"],
+            ),
             plain("    }"),
             plain("  }"),
             plain("}"),
@@ -598,9 +663,15 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
     v.push((
         "home/alice/.fetchmailrc",
         vec![
-            pos(format!("poll imap.example.com protocol IMAP user \"bob\" password \"{}\"", n()), MAIL),
+            pos(
+                format!("poll imap.example.com protocol IMAP user \"bob\" password \"{}\"", n()),
+                MAIL,
+            ),
             neg(format!("# poll old.example.com user \"bob\" password \"{}\"", n())),
-            pos(format!("poll pop.example.org protocol POP3 user \"carol\" pass {}", n()), MAIL),
+            pos(
+                format!("poll pop.example.org protocol POP3 user \"carol\" pass {}", n()),
+                MAIL,
+            ),
         ],
     ));
     const MUTT: &[&str] = &["muttrc-password"];
@@ -663,7 +734,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         "django/app/settings.py",
         vec![
             plain("import os"),
-            pos(format!("SECRET_KEY = 'django-insecure-{}'", alnum(37, 50)), &["django-secret-key"]),
+            pos(
+                format!("SECRET_KEY = 'django-insecure-{}'", alnum(37, 50)),
+                &["django-secret-key"],
+            ),
             neg("OTHER_SECRET_KEY = os.environ['OTHER']"),
         ],
     ));
@@ -685,7 +759,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         "rails/config/secrets.yml",
         vec![
             plain("production:"),
-            pos(format!("  secret_key_base: {}", hexs(38, 128)), &["rails-secret-key-base"]),
+            pos(
+                format!("  secret_key_base: {}", hexs(38, 128)),
+                &["rails-secret-key-base"],
+            ),
             plain("test:"),
             neg("  secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>"),
         ],
@@ -693,7 +770,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
     v.push((
         "laravel/.env",
         vec![
-            pos(format!("APP_KEY=base64:{}", b64(alnum(39, 32).as_bytes())), &["laravel-app-key", "dotenv-file"]),
+            pos(
+                format!("APP_KEY=base64:{}", b64(alnum(39, 32).as_bytes())),
+                &["laravel-app-key", "dotenv-file"],
+            ),
             plain("DB_HOST=127.0.0.1"),
             pos(format!("DB_PASSWORD={}", n()), &[]),
         ],
@@ -737,7 +817,10 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
     ));
     v.push((
         "csgo/cfg/server.cfg",
-        vec![plain("hostname \"x\""), pos(format!("rcon_password = \"{}\"", n()), GAME)],
+        vec![
+            plain("hostname \"x\""),
+            pos(format!("rcon_password = \"{}\"", n()), GAME),
+        ],
     ));
     // Password hashes.
     const HASH: &[&str] = &["unix-password-hash"];
@@ -747,17 +830,29 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
             neg(format!("# old:$apr1${}${}", crypt(50, 8), crypt(51, 22))),
             pos(format!("admin:$apr1${}${}", crypt(52, 8), crypt(53, 22)), HASH),
             pos(format!("bob:$2y$10${}", crypt(54, 53)), HASH),
-            pos(format!("carol:{{SHA}}{}=", b64(alnum(55, 20).as_bytes()).trim_end_matches('=')), HASH),
+            pos(
+                format!("carol:{{SHA}}{}=", b64(alnum(55, 20).as_bytes()).trim_end_matches('=')),
+                HASH,
+            ),
         ],
     ));
     v.push((
         "etc/shadow",
         vec![
-            pos(format!("root:$6${}${}:19700:0:99999:7:::", crypt(56, 16), crypt(57, 86)), HASH),
+            pos(
+                format!("root:$6${}${}:19700:0:99999:7:::", crypt(56, 16), crypt(57, 86)),
+                HASH,
+            ),
             neg("daemon:*:19700:0:99999:7:::"),
-            pos(format!("bob:$y$j9T${}${}:19700:0:99999:7:::", crypt(58, 22), crypt(59, 43)), HASH),
+            pos(
+                format!("bob:$y$j9T${}${}:19700:0:99999:7:::", crypt(58, 22), crypt(59, 43)),
+                HASH,
+            ),
             neg("nobody:!:19700::::::"),
-            pos(format!("svc:$5${}${}:19700:0:99999:7:::", crypt(60, 16), crypt(61, 43)), HASH),
+            pos(
+                format!("svc:$5${}${}:19700:0:99999:7:::", crypt(60, 16), crypt(61, 43)),
+                HASH,
+            ),
         ],
     ));
     const SQL: &[&str] = &["sql-dump-password-hash"];
@@ -766,8 +861,20 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         vec![
             plain("-- MySQL dump"),
             plain("CREATE TABLE `users` (`id` int, `email` varchar(255), `password` varchar(255));"),
-            pos(format!("INSERT INTO `users` VALUES (1,'bob@example.com','$2y$10${}');", crypt(62, 53)), SQL),
-            pos(format!("INSERT INTO `wp_users` VALUES (1,'admin','$P${}','admin');", crypt(63, 31)), SQL),
+            pos(
+                format!(
+                    "INSERT INTO `users` VALUES (1,'bob@example.com','$2y$10${}');",
+                    crypt(62, 53)
+                ),
+                SQL,
+            ),
+            pos(
+                format!(
+                    "INSERT INTO `wp_users` VALUES (1,'admin','$P${}','admin');",
+                    crypt(63, 31)
+                ),
+                SQL,
+            ),
             neg("INSERT INTO `users` VALUES (2,'carol@example.com','');"),
         ],
     ));
@@ -775,10 +882,19 @@ fn files() -> Vec<(&'static str, Vec<Line>)> {
         "ldap/people.ldif",
         vec![
             plain("dn: uid=bob,ou=people,dc=example,dc=com"),
-            pos(format!("userPassword:: {}", b64(format!("{{SSHA}}{}", alnum(64, 28)).as_bytes())), &["ldap-password-hash"]),
+            pos(
+                format!(
+                    "userPassword:: {}",
+                    b64(format!("{{SSHA}}{}", alnum(64, 28)).as_bytes())
+                ),
+                &["ldap-password-hash"],
+            ),
             plain(""),
             plain("dn: uid=carol,ou=people,dc=example,dc=com"),
-            pos(format!("userPassword: {{SSHA}}{}", b64(alnum(65, 24).as_bytes())), &["ldap-password-hash"]),
+            pos(
+                format!("userPassword: {{SSHA}}{}", b64(alnum(65, 24).as_bytes())),
+                &["ldap-password-hash"],
+            ),
         ],
     ));
     v
@@ -796,7 +912,16 @@ fn write_all(t: &Tree, prefix: &str, files: &[(&'static str, Vec<Line>)]) {
 fn contents(files: &[(&'static str, Vec<Line>)]) -> Vec<(String, Vec<u8>)> {
     files
         .iter()
-        .map(|(p, lines)| (p.to_string(), lines.iter().map(|(l, _)| format!("{l}\n")).collect::<String>().into_bytes()))
+        .map(|(p, lines)| {
+            (
+                p.to_string(),
+                lines
+                    .iter()
+                    .map(|(l, _)| format!("{l}\n"))
+                    .collect::<String>()
+                    .into_bytes(),
+            )
+        })
         .collect()
 }
 
@@ -821,7 +946,10 @@ fn check(findings: &[Value], prefix: &str, files: &[(&'static str, Vec<Line>)]) 
     for f in findings {
         let path = f["path"].as_str().unwrap();
         let Some(rel) = path.strip_prefix(prefix) else { continue };
-        by_line.entry((rel.to_string(), f["line"].as_u64().unwrap())).or_default().push(f);
+        by_line
+            .entry((rel.to_string(), f["line"].as_u64().unwrap()))
+            .or_default()
+            .push(f);
     }
     let (mut found, mut total) = (0, 0);
     let mut missed = Vec::new();
@@ -834,21 +962,33 @@ fn check(findings: &[Value], prefix: &str, files: &[(&'static str, Vec<Line>)]) 
             Want::Plain => {}
             Want::Neg => {
                 if !content.is_empty() {
-                    false_alarms.push(format!("{path}:{line} {:?}", content.iter().map(|f| &f["rule_id"]).collect::<Vec<_>>()));
+                    false_alarms.push(format!(
+                        "{path}:{line} {:?}",
+                        content.iter().map(|f| &f["rule_id"]).collect::<Vec<_>>()
+                    ));
                 }
             }
             Want::Pos(rules) => {
                 total += 1;
-                let ok = here.iter().any(|f| rules.is_empty() || rules.iter().any(|r| f["rule_id"] == *r));
+                let ok = here
+                    .iter()
+                    .any(|f| rules.is_empty() || rules.iter().any(|r| f["rule_id"] == *r));
                 if ok {
                     found += 1;
                 } else {
-                    missed.push(format!("{path}:{line} wanted {rules:?}, got {:?}", here.iter().map(|f| &f["rule_id"]).collect::<Vec<_>>()));
+                    missed.push(format!(
+                        "{path}:{line} wanted {rules:?}, got {:?}",
+                        here.iter().map(|f| &f["rule_id"]).collect::<Vec<_>>()
+                    ));
                 }
             }
         }
     }
-    assert!(false_alarms.is_empty(), "findings on comment, disabled, placeholder or empty lines:\n{}", false_alarms.join("\n"));
+    assert!(
+        false_alarms.is_empty(),
+        "findings on comment, disabled, placeholder or empty lines:\n{}",
+        false_alarms.join("\n")
+    );
     assert!(
         found * 100 >= total * 95,
         "{found} of {total} credential lines reported by their rule; missed:\n{}",
@@ -881,21 +1021,40 @@ fn every_credential_file_format_is_reported_at_its_line_and_nothing_else_is() {
     assert!(total >= 100, "only {total} credential lines written");
     eprintln!("credential files: {found} of {total} lines reported");
     // The parsers name the format and the entry, and decode what the format encodes.
-    let fz: Vec<&Value> = findings.iter().filter(|f| f["rule_id"] == "filezilla-saved-password").collect();
-    assert!(fz.iter().any(|f| f["detail"] == "FileZilla saved password for ftp.example.com"), "{fz:#?}");
+    let fz: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "filezilla-saved-password")
+        .collect();
+    assert!(
+        fz.iter()
+            .any(|f| f["detail"] == "FileZilla saved password for ftp.example.com"),
+        "{fz:#?}"
+    );
     let docker = findings.iter().find(|f| f["rule_id"] == "docker-config-auth").unwrap();
-    assert!(docker["detail"].as_str().unwrap().contains("registry.example.com"), "{docker:#}");
+    assert!(
+        docker["detail"].as_str().unwrap().contains("registry.example.com"),
+        "{docker:#}"
+    );
     // Hashes are their own kind; secrets carry none.
     let hashes: Vec<&Value> = findings.iter().filter(|f| f["kind"] == "password-hash").collect();
     assert!(hashes.len() >= 10, "{hashes:#?}");
-    assert!(hashes.iter().all(|f| f["severity"] == "medium" || f["severity"] == "low"));
-    assert!(findings.iter().filter(|f| f["rule_id"] == "netrc-password").all(|f| f.get("kind").is_none()));
+    assert!(hashes
+        .iter()
+        .all(|f| f["severity"] == "medium" || f["severity"] == "low"));
+    assert!(findings
+        .iter()
+        .filter(|f| f["rule_id"] == "netrc-password")
+        .all(|f| f.get("kind").is_none()));
     // Nothing secret in the output.
     let out = &r.stdout;
     for (_, lines) in &files {
         for (l, want) in lines {
             if matches!(want, Want::Pos(w) if !w.is_empty()) {
-                let value = l.rsplit([' ', '=', ':', '>']).next().unwrap().trim_matches(['"', '\'', ',', ';', ')', '<', '/']);
+                let value = l
+                    .rsplit([' ', '=', ':', '>'])
+                    .next()
+                    .unwrap()
+                    .trim_matches(['"', '\'', ',', ';', ')', '<', '/']);
                 if value.len() >= 12 {
                     assert!(!out.contains(value), "unredacted value from {l:?} in the output");
                 }
@@ -914,14 +1073,22 @@ fn decoded_values_are_what_the_tool_would_send() {
     );
     t.write(
         ".docker/config.json",
-        format!("{{\"auths\": {{\"r.example.com\": {{\"auth\": \"{}\"}}}}}}\n", b64(format!("ci:{pw}").as_bytes())),
+        format!(
+            "{{\"auths\": {{\"r.example.com\": {{\"auth\": \"{}\"}}}}}}\n",
+            b64(format!("ci:{pw}").as_bytes())
+        ),
     );
     let r = t.run(&["dir", ".", "-f", "json", "--no-redact"]);
     let secrets: BTreeSet<(String, String)> = r
         .findings()
         .iter()
         .filter(|f| f["secret"] != "(the whole file)")
-        .map(|f| (f["rule_id"].as_str().unwrap().to_string(), f["secret"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["secret"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         secrets,
@@ -932,9 +1099,16 @@ fn decoded_values_are_what_the_tool_would_send() {
     );
     // Redacted by default, and the fingerprint is the decoded value's.
     let r = t.run(&["dir", ".", "-f", "json"]);
-    let f = r.findings().into_iter().find(|f| f["rule_id"] == "docker-config-auth").unwrap();
+    let f = r
+        .findings()
+        .into_iter()
+        .find(|f| f["rule_id"] == "docker-config-auth")
+        .unwrap();
     assert_ne!(f["secret"], pw.as_str());
-    assert_eq!(f["fingerprint"], leakhound::finding::fingerprint("docker-config-auth", pw.as_bytes()));
+    assert_eq!(
+        f["fingerprint"],
+        leakhound::finding::fingerprint("docker-config-auth", pw.as_bytes())
+    );
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) {
@@ -951,7 +1125,11 @@ fn git(dir: &std::path::Path, args: &[&str]) {
         .env("GIT_COMMITTER_DATE", "2024-01-02T12:00:00Z")
         .output()
         .expect("run git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
@@ -1014,19 +1192,31 @@ fn the_same_files_in_git_history_a_zip_and_an_image_layer_are_reported_the_same_
     let r = run_in(repo.path(), &["git", ".", "-f", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     check(&r.findings(), "", &files);
-    assert_eq!(places(&r.findings(), ""), base, "git history differs from the directory");
+    assert_eq!(
+        places(&r.findings(), ""),
+        base,
+        "git history differs from the directory"
+    );
 
     let z = Tree::new();
     z.write("backup/home.zip", zip_of(&contents(&files)));
     let r = z.run(&["dir", ".", "-f", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     check(&r.findings(), "backup/home.zip!/", &files);
-    assert_eq!(places(&r.findings(), "backup/home.zip!/"), base, "the zip differs from the directory");
+    assert_eq!(
+        places(&r.findings(), "backup/home.zip!/"),
+        base,
+        "the zip differs from the directory"
+    );
 
     let i = Tree::new();
     let img = i.write("home.tar", image_of(&contents(&files)));
     let r = i.run(&["image", "-f", "json", img.to_str().unwrap()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     check(&r.findings(), "", &files);
-    assert_eq!(places(&r.findings(), ""), base, "the image layer differs from the directory");
+    assert_eq!(
+        places(&r.findings(), ""),
+        base,
+        "the image layer differs from the directory"
+    );
 }
