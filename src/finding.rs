@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::rules::{Confidence, Rule, Runbook, Severity};
+use crate::rules::{Confidence, Kind, Rule, Runbook, Severity};
 
 /// Prefix of the current fingerprint spelling; bump it if the hashed material ever changes.
 pub const FINGERPRINT_VERSION: &str = "lh1";
@@ -99,6 +99,12 @@ pub struct Finding {
     pub rule_name: String,
     /// Provider that issued the credential.
     pub provider: String,
+    /// What was found: left out for a usable secret, `password-hash` for a hash to crack.
+    #[serde(default, skip_serializing_if = "Kind::is_secret")]
+    pub kind: Kind,
+    /// What a format parser knows about the entry (`FileZilla saved password for ftp.example.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// Rule severity.
     pub severity: Severity,
     /// Rule confidence.
@@ -301,6 +307,8 @@ impl Finding {
             rule_id: rule.spec.id.clone(),
             rule_name: rule.spec.name.clone(),
             provider: rule.spec.provider.clone(),
+            kind: rule.spec.kind,
+            detail: None,
             severity: rule.spec.severity,
             confidence: rule.spec.confidence,
             path: origin.path,

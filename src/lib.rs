@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod explain;
 pub mod finding;
+pub mod formats;
 pub mod hooks;
 pub mod messages;
 pub mod pipeline;

@@ -195,6 +195,8 @@ struct PathEntry {
 struct Worker {
     scratch: Scratch,
     matches: Vec<Match>,
+    /// Credentials the format parsers found (reused, so files no parser concerns cost nothing).
+    parsed: Vec<crate::formats::Hit>,
     path_hits: Vec<usize>,
 }
 
@@ -396,11 +398,17 @@ impl Pipeline {
         self.stats.bytes_scanned.fetch_add(bytes.len() as u64, Relaxed);
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
-        let Worker { scratch, matches, .. } = &mut *worker;
+        let Worker {
+            scratch,
+            matches,
+            parsed,
+            ..
+        } = &mut *worker;
         matches.clear();
         self.scanner.scan(bytes, scratch, matches);
+        self.parse_formats(bytes, scratch, parsed);
         self.count_suppressed(scratch);
-        !matches.is_empty()
+        !matches.is_empty() || !parsed.is_empty()
     }
 
     /// Reports the findings of an input already counted by [`Pipeline::has_matches`], at one of
@@ -413,6 +421,20 @@ impl Pipeline {
             }
         });
         kept
+    }
+
+    /// Runs the format parsers (`src/formats/`) over `bytes`, keeping the hits that pass the
+    /// scanner's gates and whose format has a loaded rule.
+    fn parse_formats(&self, bytes: &[u8], scratch: &mut Scratch, parsed: &mut Vec<crate::formats::Hit>) {
+        parsed.clear();
+        if !self.scanner.has_formats() {
+            return;
+        }
+        crate::formats::parse(bytes, parsed);
+        parsed.retain(|h| {
+            self.scanner.format_rule(h.format).is_some()
+                && self.scanner.keeps_decoded(bytes, h.start, &h.secret, scratch)
+        });
     }
 
     fn count_suppressed(&self, scratch: &mut Scratch) {
@@ -440,21 +462,52 @@ impl Pipeline {
     ) {
         let cell = self.workers.get_or_default();
         let mut worker = cell.borrow_mut();
-        let Worker { scratch, matches, .. } = &mut *worker;
+        let Worker {
+            scratch,
+            matches,
+            parsed,
+            ..
+        } = &mut *worker;
         matches.clear();
         self.scanner.scan(bytes, scratch, matches);
+        self.parse_formats(bytes, scratch, parsed);
         if count {
             self.count_suppressed(scratch);
         } else {
             scratch.take_suppressed();
         }
-        matches.retain(|m| m.start >= place.report_from && m.start < place.report_before);
-        if matches.is_empty() {
+        let in_place = |start: usize| start >= place.report_from && start < place.report_before;
+        let rules = self.scanner.rules();
+        let mut origin_value: Option<Origin> = None;
+        parsed.retain(|h| in_place(h.start));
+        if !parsed.is_empty() {
+            // A parser's hit counts only where its rule's path allows (`.pgpass`), before it can
+            // hide a regex match on the same value.
+            let path = &origin_value.get_or_insert_with(origin).path;
+            parsed.retain(|h| {
+                self.scanner.format_rule(h.format).is_some_and(|r| {
+                    rules.rules[r]
+                        .path_regex()
+                        .is_none_or(|re| re.is_match(path.as_bytes()))
+                })
+            });
+        }
+        // A value a parser decoded is reported once, by the parser, not again by a regex rule.
+        matches.retain(|m| in_place(m.start) && !parsed.iter().any(|h| m.start < h.end && h.start < m.end));
+        if matches.iter().any(|m| rules.rules[m.rule].spec.path.is_some()) {
+            // Rules restricted to a file name (`.pypirc`) count only there; then one match per secret.
+            let path = &origin_value.get_or_insert_with(origin).path;
+            matches.retain(|m| {
+                rules.rules[m.rule]
+                    .path_regex()
+                    .is_none_or(|re| re.is_match(path.as_bytes()))
+            });
+            crate::scan::resolve_overlaps(rules, matches, true);
+        }
+        if matches.is_empty() && parsed.is_empty() {
             return;
         }
-        let mut origin_value: Option<Origin> = None;
         let mut lines = LineCounter::new();
-        let rules = self.scanner.rules();
         let mut partners = Vec::new();
         self.scanner.pair_up(matches, &mut partners);
         let mut is_partner = vec![false; matches.len()];
@@ -473,14 +526,7 @@ impl Pipeline {
                     continue;
                 }
             }
-            let origin_ref = origin_value.get_or_insert_with(origin);
-            let rule = &rules.rules[m.rule];
-            if let Some(re) = rule.path_regex() {
-                if !re.is_match(origin_ref.path.as_bytes()) {
-                    continue;
-                }
-            }
-            let origin = origin_ref.clone();
+            let origin = origin_value.get_or_insert_with(origin).clone();
             let span = Span {
                 line,
                 column,
@@ -509,6 +555,35 @@ impl Pipeline {
             }
             if let Some(hook) = place.on_secret {
                 hook(&bytes[m.start..m.end], &mut finding);
+            }
+            found(finding);
+        }
+        parsed.sort_unstable_by_key(|h| h.start);
+        let mut lines = LineCounter::new();
+        for h in parsed.iter() {
+            let Some(r) = self.scanner.format_rule(h.format) else {
+                continue;
+            };
+            let (l0, c0) = lines.locate(bytes, h.start);
+            let (l1, c1) = lines.locate(bytes, h.end);
+            let fix = |l: u64, c: u64| (l + place.line_base, if l == 1 { c + place.col_base } else { c });
+            let ((line, column), (end_line, end_column)) = (fix(l0, c0), fix(l1, c1));
+            if place.keep_line.is_some_and(|keep| !(line..=end_line).any(keep)) {
+                continue;
+            }
+            let origin_ref = origin_value.get_or_insert_with(origin);
+            let rule = &rules.rules[r];
+            let span = Span {
+                line,
+                column,
+                end_line,
+                end_column,
+            };
+            let mut finding = Finding::new(rule, &h.secret, span, origin_ref.clone(), self.redact);
+            finding.detail = Some(h.detail.clone());
+            if let Some(hook) = place.on_secret {
+                // The source looks for the value as stored (git: whether HEAD still holds it).
+                hook(&bytes[h.start..h.end], &mut finding);
             }
             found(finding);
         }

@@ -46,6 +46,16 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
         for loc in &g.findings {
             write_location(out, &p, loc)?;
         }
+        if let Some(d) = &f.detail {
+            writeln!(out, "  what    {}", escape_line(d))?;
+        }
+        if !f.kind.is_secret() {
+            writeln!(
+                out,
+                "  kind    {}: crack offline, then rotate the password",
+                f.kind.as_str()
+            )?;
+        }
         writeln!(out, "  secret  {}", escape_line(&f.secret))?;
         writeln!(out, "  sure    {} confidence", f.confidence)?;
         if let Some(pair) = &f.pair {

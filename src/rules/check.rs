@@ -84,6 +84,9 @@ pub fn check_all(rules: &RuleSet) -> Vec<String> {
 /// Checks one rule against its examples and the keyword contract.
 pub fn check_rule(rule: &Rule) -> Vec<String> {
     let mut problems = Vec::new();
+    if let Some(format) = &rule.spec.format {
+        return check_format_rule(rule, format);
+    }
     if rule.spec.regex.is_none() {
         return check_path_rule(rule);
     }
@@ -143,6 +146,38 @@ pub fn check_rule(rule: &Rule) -> Vec<String> {
         scanner.scan(ex.as_bytes(), &mut scratch, &mut found);
         if !found.is_empty() {
             problems.push(format!("negative example {} is reported as a finding", i + 1));
+        }
+    }
+    problems
+}
+
+/// A format rule's examples are whole files its parser must report; negative examples, files it
+/// must not (after the placeholder filter every finding passes).
+fn check_format_rule(rule: &Rule, format: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Err(e) = super::compile_path(&rule.spec) {
+        return vec![format!("{e:#}")];
+    }
+    if rule.spec.examples.is_empty() || rule.spec.negative_examples.is_empty() {
+        problems.push("needs examples and negative examples (whole files)".into());
+    }
+    let hits = |text: &str| {
+        let mut out = Vec::new();
+        crate::formats::parse(text.as_bytes(), &mut out);
+        out.retain(|h| h.format == format && !crate::scan::is_stand_in(&h.secret));
+        out.len()
+    };
+    for (i, ex) in rule.spec.examples.iter().enumerate() {
+        if hits(ex) == 0 {
+            problems.push(format!("example {} is not reported by the `{format}` parser", i + 1));
+        }
+    }
+    for (i, ex) in rule.spec.negative_examples.iter().enumerate() {
+        if hits(ex) != 0 {
+            problems.push(format!(
+                "negative example {} is reported by the `{format}` parser",
+                i + 1
+            ));
         }
     }
     problems
@@ -348,6 +383,16 @@ fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
     }
     if let Some(re) = &s.regex {
         writeln!(out, "regex:       {}", one(re))?;
+    }
+    if let Some(f) = &s.format {
+        writeln!(
+            out,
+            "format:      {} (a built-in parser decodes the stored value)",
+            one(f)
+        )?;
+    }
+    if !s.kind.is_secret() {
+        writeln!(out, "kind:        {}", s.kind.as_str())?;
     }
     if let Some(p) = &s.path {
         writeln!(out, "path:        {}", one(p))?;

@@ -133,6 +133,33 @@ impl ProviderSpec {
     }
 }
 
+/// What a rule finds: a credential that works as is, or a password hash that must be cracked first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A password, token or key usable as found (the default).
+    #[default]
+    Secret,
+    /// A password hash (`.htpasswd`, `/etc/shadow`, a user table dump): useless until cracked
+    /// offline, which is cheap for weak passwords and unsalted or fast hashes.
+    PasswordHash,
+}
+
+impl Kind {
+    /// The kebab-case name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::PasswordHash => "password-hash",
+        }
+    }
+
+    /// True for the default kind (left out of JSON findings).
+    pub fn is_secret(&self) -> bool {
+        *self == Kind::Secret
+    }
+}
+
 /// Bytes allowed between the end of a contextual rule's name and the start of its value when the
 /// rule does not say (`BANNERBEAR_API_KEY = "` is 21).
 pub const DEFAULT_NEAR_DISTANCE: usize = 40;
@@ -178,6 +205,14 @@ pub struct RuleSpec {
     /// Contextual rules: let the gap between name and value span lines (nested JSON or YAML).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cross_lines: bool,
+    /// The built-in parser (`src/formats/`) that reports this rule's findings, for formats a regex
+    /// cannot express (base64 of `user:password`, URL-encoded passwords, YAML structure). Such a
+    /// rule has no `regex`; its examples are whole files the parser must report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// What the rule finds (default `secret`; `password-hash` for hashes that need cracking).
+    #[serde(default, skip_serializing_if = "Kind::is_secret")]
+    pub kind: Kind,
     /// Pattern over the `/`-separated path. Alone, the rule flags the file itself (a tracked `.env`,
     /// a keystore); with `regex`, the content pattern only counts in files whose path matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -374,6 +409,11 @@ impl Rule {
         self.spec.regex.is_some()
     }
 
+    /// True when the rule flags a file by its path alone (a `path`, no `regex`, no `format`).
+    pub fn path_only(&self) -> bool {
+        self.spec.regex.is_none() && self.spec.format.is_none()
+    }
+
     /// The compiled path pattern, if the rule has one.
     pub fn path_regex(&self) -> Option<&Regex> {
         self.path
@@ -437,8 +477,16 @@ fn validate_shape(spec: &RuleSpec) -> Result<()> {
             bail!("`{field}` is empty");
         }
     }
-    if spec.regex.is_none() && spec.path.is_none() {
-        bail!("a rule needs a `regex`, a `path`, or both");
+    if spec.regex.is_none() && spec.path.is_none() && spec.format.is_none() {
+        bail!("a rule needs a `regex`, a `path`, a `format`, or both of the first two");
+    }
+    if let Some(f) = &spec.format {
+        if spec.regex.is_some() || !spec.near.is_empty() {
+            bail!("a `format` rule is reported by its parser: remove `regex` and `near`");
+        }
+        if !crate::formats::FORMATS.contains(&f.as_str()) {
+            bail!("unknown `format` {f:?} (known: {})", crate::formats::FORMATS.join(", "));
+        }
     }
     if spec.regex.is_some() && spec.keywords.is_empty() {
         bail!("`keywords` is empty: every content rule needs at least one literal for the prefilter");

@@ -38,6 +38,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "not-a-secret",
     "not_a_secret",
     "secret_here",
+    "password_here",
     "token_here",
     "key_here",
 ];

@@ -19,7 +19,7 @@ use crate::rules::RuleSet;
 use prefilter::KeywordFinder;
 
 pub use entropy::shannon_entropy;
-pub use filters::{is_placeholder, line_has_allow_comment, SecretAllow};
+pub use filters::{is_placeholder, is_stand_in, line_has_allow_comment, SecretAllow};
 
 /// Bytes before a keyword hit that a rule's regex may start at.
 pub const WINDOW_BEFORE: usize = 256;
@@ -146,6 +146,8 @@ pub struct Scanner {
     path_set: std::sync::OnceLock<regex::bytes::RegexSet>,
     /// Per rule: the rules finding the other half of a two-part credential, and the distance.
     pair_targets: Vec<Option<(Vec<usize>, usize)>>,
+    /// The rules reported by a format parser (`format = "…"`), by format name.
+    format_rules: Vec<(String, usize)>,
 }
 
 impl Scanner {
@@ -179,7 +181,7 @@ impl Scanner {
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| !r.matches_content())
+            .filter(|(_, r)| r.path_only())
             .map(|(i, _)| i)
             .collect();
         let pair_targets = rules
@@ -196,7 +198,14 @@ impl Scanner {
                 (!targets.is_empty()).then_some((targets, p.distance))
             })
             .collect();
+        let format_rules = rules
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((r.spec.format.clone()?, i)))
+            .collect();
         Ok(Scanner {
+            format_rules,
             rules,
             prefilter,
             keyword_rules,
@@ -259,6 +268,36 @@ impl Scanner {
         }
     }
 
+    /// True when some loaded rule is reported by a format parser (`src/formats/`).
+    pub fn has_formats(&self) -> bool {
+        !self.format_rules.is_empty()
+    }
+
+    /// The rule a format parser's hits are reported as, if it is loaded.
+    pub fn format_rule(&self, format: &str) -> Option<usize> {
+        self.format_rules.iter().find(|(f, _)| f == format).map(|&(_, i)| i)
+    }
+
+    /// The gates a regex candidate passes, for a secret a format parser decoded from the value at
+    /// `start` in `hay`: placeholders, the user's allowlist and inline allow comments (counted in
+    /// `scratch` when dropped).
+    pub fn keeps_decoded(&self, hay: &[u8], start: usize, secret: &[u8], scratch: &mut Scratch) -> bool {
+        // Shorter than any rule's value (`{}`, `x`): a template or a stub, not a stored password.
+        if secret.trim_ascii().len() < 4 || filters::is_stand_in(secret) {
+            scratch.suppressed.placeholder += 1;
+            return false;
+        }
+        if self.allow.allows(secret) {
+            scratch.suppressed.allowlisted += 1;
+            return false;
+        }
+        if filters::line_has_allow_comment(hay, start) {
+            scratch.suppressed.inline_allow += 1;
+            return false;
+        }
+        true
+    }
+
     /// True when some rule matches on the path alone.
     pub fn has_path_rules(&self) -> bool {
         !self.path_only.is_empty()
@@ -319,7 +358,7 @@ impl Scanner {
         }
         if scratch.trace.is_some() {
             let before = scratch.found.clone();
-            resolve_overlaps(&self.rules, &mut scratch.found);
+            resolve_overlaps(&self.rules, &mut scratch.found, false);
             let lost: Vec<(Match, usize)> = before
                 .iter()
                 .filter(|m| !scratch.found.contains(m))
@@ -332,7 +371,7 @@ impl Scanner {
                 scratch.dropped(m.rule, m.start, m.end, || DropReason::Overlapped { by });
             }
         } else {
-            resolve_overlaps(&self.rules, &mut scratch.found);
+            resolve_overlaps(&self.rules, &mut scratch.found, false);
         }
         out.extend_from_slice(&scratch.found);
     }
@@ -442,8 +481,10 @@ fn window_end(hay: &[u8], want: usize) -> usize {
 }
 
 /// Sorts matches and keeps one per secret: where secrets overlap, a generic rule yields to a
-/// specific one, and among specific rules the most confident (then most severe) wins.
-fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
+/// specific one, and among specific rules the most confident (then most severe) wins. Until the
+/// input's path is known (`path_known` false), a rule restricted to some paths (`.pypirc`) neither
+/// wins nor loses, since it may not apply; the caller resolves again once it has filtered by path.
+pub fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>, path_known: bool) {
     if found.len() < 2 {
         return;
     }
@@ -468,6 +509,9 @@ fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
                 continue;
             }
             let (a, b) = (found[i], found[j]);
+            if !path_known && (rules.rules[a.rule].spec.path.is_some() || rules.rules[b.rule].spec.path.is_some()) {
+                continue;
+            }
             // Overlapping secrets are one secret: report it once, by the best rule.
             if rank(&a) >= rank(&b) {
                 keep[j] = false;

@@ -6,6 +6,7 @@ mod util;
 mod archive;
 mod baseline;
 mod config;
+mod credfiles;
 mod dir;
 mod explain;
 mod formats;

@@ -153,6 +153,10 @@ const GITHUB_HOMES: &[(&str, &str)] = &[("Paymo", "paymoapp"), ("Sidekiq", "side
 const NO_PROVIDER: &[(&str, &str)] = &[
     ("Generic", "no single issuer: OWASP's secrets-management guidance"),
     (
+        "Password hash",
+        "a hash of a password any system may hold: OWASP's password-storage guidance",
+    ),
+    (
         "JSON Web Token",
         "a format (RFC 7519): the signing key's owner rotates it",
     ),
