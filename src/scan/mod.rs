@@ -5,6 +5,7 @@
 //! does no I/O and prints nothing; it is shared read-only by all threads, each of which brings its
 //! own [`Scratch`].
 
+pub mod assign;
 pub mod checksum;
 mod entropy;
 mod filters;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use memchr::{memchr, memrchr};
 
-use crate::rules::RuleSet;
+use crate::rules::{Confidence, RuleSet};
 use prefilter::KeywordFinder;
 
 pub use entropy::shannon_entropy;
@@ -35,6 +36,9 @@ pub struct Match {
     pub start: usize,
     /// Byte offset one past the secret's last byte.
     pub end: usize,
+    /// The confidence the generic scorer ([`assign`]) gave this match, overriding the rule's own;
+    /// `None` for rules that are not scored.
+    pub confidence: Option<Confidence>,
 }
 
 /// Why a candidate was dropped; counted for the summary.
@@ -80,6 +84,8 @@ pub struct Scanner {
     path_set: std::sync::OnceLock<regex::bytes::RegexSet>,
     /// Per rule: the rules finding the other half of a two-part credential, and the distance.
     pair_targets: Vec<Option<(Vec<usize>, usize)>>,
+    /// Per rule: how the generic scorer reads its captures, for rules tagged `score:*`.
+    scored: Vec<Option<assign::Mode>>,
 }
 
 impl Scanner {
@@ -130,7 +136,13 @@ impl Scanner {
                 (!targets.is_empty()).then_some((targets, p.distance))
             })
             .collect();
+        let scored = rules
+            .rules
+            .iter()
+            .map(|r| assign::Mode::from_tags(&r.spec.tags))
+            .collect();
         Ok(Scanner {
+            scored,
             rules,
             prefilter,
             keyword_rules,
@@ -264,6 +276,7 @@ impl Scanner {
                 continue;
             }
             let bytes = secret.as_bytes();
+            let mode = self.scored[r];
             if let Some(min) = rule.spec.entropy {
                 if !entropy::passes_entropy(bytes, min) {
                     continue;
@@ -276,7 +289,10 @@ impl Scanner {
             }
             // Generic rules also skip values that read like code. (Not provider rules: several
             // providers' token alphabets include parentheses, slashes or long lowercase runs.)
-            let stand_in = if rule.generic {
+            // Scored rules leave that judgement to the scorer, below.
+            let stand_in = if mode.is_some() {
+                false
+            } else if rule.generic {
                 is_placeholder(bytes) || filters::looks_like_code(bytes)
             } else {
                 filters::is_stand_in(bytes)
@@ -284,6 +300,24 @@ impl Scanner {
             if stand_in || filters::after_digest_label(hay, start + secret.start()) {
                 scratch.suppressed.placeholder += 1;
                 continue;
+            }
+            let mut confidence = None;
+            if let Some(mode) = mode {
+                let key = caps.name("key");
+                let gap_from = key.map_or(secret.start(), |k| k.end().min(secret.start()));
+                let verdict = assign::score(
+                    mode,
+                    key.map_or(&[][..], |k| k.as_bytes()),
+                    &window[gap_from..secret.start()],
+                    bytes,
+                );
+                match verdict.confidence {
+                    Some(c) => confidence = Some(c),
+                    None => {
+                        scratch.suppressed.placeholder += 1;
+                        continue;
+                    }
+                }
             }
             if self.allow.allows(bytes) {
                 scratch.suppressed.allowlisted += 1;
@@ -298,6 +332,7 @@ impl Scanner {
                 rule: r,
                 start: s,
                 end: e,
+                confidence,
             });
         }
     }
@@ -342,7 +377,7 @@ fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
         let s = &rules.rules[m.rule];
         (
             !s.generic,
-            s.spec.confidence,
+            m.confidence.unwrap_or(s.spec.confidence),
             s.spec.severity,
             std::cmp::Reverse(m.rule),
         )
