@@ -287,6 +287,8 @@ const NEGATIVE_AFTER: &[&str] = &[
     "bits",
     "bytes",
     "ok",
+    "removed",
+    "redacted",
     "enc",
     "encrypted",
     "mask",
@@ -377,6 +379,7 @@ const NEGATIVE_BEFORE: &[&str] = &[
     "next",
     "page",
     "continuation",
+    "authenticity",
     "cancel",
     "cancellation",
     "lexer",
@@ -466,6 +469,10 @@ const STAND_IN_VALUES: &[&str] = &[
     "letmein",
     "s3cr3t",
     "mypassword",
+    "mypass",
+    "myuser",
+    "mykey",
+    "secretkey",
     "mysecret",
     "mytoken",
     "yourpassword",
@@ -731,7 +738,7 @@ fn finish(kind: Kind, name: u8, value: &[u8], quoted: bool, gap: &[u8]) -> Verdi
         (Kind::Weak, 3) => Some(Confidence::Low),
         (Kind::Weak, _) => None,
         (Kind::Token, 1) => None,
-        (Kind::Secret, 1) if value.len() < 8 => None,
+        (Kind::Secret, 1) => None,
         (_, 1) => Some(Confidence::Low),
         (_, 2) => Some(if name >= 3 { Confidence::Medium } else { Confidence::Low }),
         (_, _) => Some(if name >= 3 {
@@ -776,14 +783,16 @@ pub fn reject_value(kind: Kind, v: &[u8], quoted: bool) -> Option<&'static str> 
     } else {
         is_placeholder(v)
     };
-    if stand_in || eq_any(v, STAND_IN_VALUES) || v.iter().all(|&b| b == v[0]) {
+    if stand_in || eq_any(v, STAND_IN_VALUES) || trivial(v) || v.iter().all(|&b| b == v[0]) {
         return Some("a placeholder");
     }
     if v.iter().any(|b| b.is_ascii_whitespace()) {
         return Some("prose, not a literal");
     }
-    if v.iter()
-        .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'"' | b'\'' | b'`' | b',' | b';'))
+    if paired(v, b'(', b')')
+        || paired(v, b'[', b']')
+        || paired(v, b'{', b'}')
+        || v.iter().any(|b| matches!(b, b'"' | b'\'' | b'`' | b',' | b';'))
         || contains_ci(v, b"->")
         || contains_ci(v, b"::")
         || contains_ci(v, b"&&")
@@ -836,6 +845,21 @@ pub fn reject_value(kind: Kind, v: &[u8], quoted: bool) -> Option<&'static str> 
         return Some("mostly punctuation");
     }
     None
+}
+
+/// True when `open` occurs and `close` follows it: `f(x)`, `a[0]` (an unbalanced `]` in a
+/// password is just a character).
+fn paired(v: &[u8], open: u8, close: u8) -> bool {
+    v.iter()
+        .position(|&b| b == open)
+        .is_some_and(|i| v[i..].contains(&close))
+}
+
+/// Test values and keyboard runs: `test1`, `123456`.
+fn trivial(v: &[u8]) -> bool {
+    let test = v.len() >= 4 && v[..4].eq_ignore_ascii_case(b"test") && v[4..].iter().all(u8::is_ascii_digit);
+    let run = v.iter().all(u8::is_ascii_digit) && b"12345678901234567890".starts_with(v);
+    test || run
 }
 
 /// Template and variable syntaxes: `${x}`, `{{x}}`, `%(x)s`, `%s`, `#{x}`, `<%= x %>`, `<x>`,
@@ -965,7 +989,8 @@ fn classes(v: &[u8]) -> (bool, bool, bool, bool) {
         v.iter().any(u8::is_ascii_lowercase),
         v.iter().any(u8::is_ascii_uppercase),
         v.iter().any(u8::is_ascii_digit),
-        v.iter().any(|b| !b.is_ascii_alphanumeric()),
+        v.iter()
+            .any(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'-' | b'_' | b'.')),
     )
 }
 

@@ -392,10 +392,15 @@ fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>) {
                 continue;
             }
             let (a, b) = (found[i], found[j]);
-            // Overlapping secrets are one secret: report it once, by the best rule.
+            // Overlapping secrets are one secret: report it once, by the best rule. A winner that
+            // only counts in some paths (checked later, by the pipeline) does not hide the other:
+            // `password: 'x'` outside a kubeconfig is still reported by the generic rule.
+            let path_bound = |m: &Match| rules.rules[m.rule].spec.path.is_some();
             if rank(&a) >= rank(&b) {
-                keep[j] = false;
-            } else {
+                if !path_bound(&a) {
+                    keep[j] = false;
+                }
+            } else if !path_bound(&b) {
                 keep[i] = false;
             }
         }
