@@ -522,8 +522,14 @@ const STAND_IN_VALUES: &[&str] = &[
 /// Scores one candidate: `key` is the captured name (or user name, or auth scheme), `gap` the bytes
 /// between the name's end and the value's start, `value` the candidate secret.
 pub fn score(mode: Mode, key: &[u8], gap: &[u8], value: &[u8]) -> Verdict {
+    score_in(mode, key, gap, value, None)
+}
+
+/// [`score`] with the byte that follows the value in the input (`;` after an unquoted value in
+/// code marks a statement, not a setting).
+pub fn score_in(mode: Mode, key: &[u8], gap: &[u8], value: &[u8], after: Option<u8>) -> Verdict {
     match mode {
-        Mode::Key => score_named(key, gap, value),
+        Mode::Key => score_named(key, gap, value, after),
         Mode::Password => {
             if !key.is_empty() && key.eq_ignore_ascii_case(value) {
                 return Verdict::drop(Some(Kind::Password), 3, "the password repeats the user name");
@@ -535,7 +541,7 @@ pub fn score(mode: Mode, key: &[u8], gap: &[u8], value: &[u8]) -> Verdict {
     }
 }
 
-fn score_named(key: &[u8], gap: &[u8], value: &[u8]) -> Verdict {
+fn score_named(key: &[u8], gap: &[u8], value: &[u8], after: Option<u8>) -> Verdict {
     let (kind, name, why) = classify_name(key);
     let Some(kind) = kind else {
         return Verdict::drop(None, 0, why);
@@ -543,6 +549,15 @@ fn score_named(key: &[u8], gap: &[u8], value: &[u8]) -> Verdict {
     let quoted = gap.last().is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
     if !quoted && looks_like_code_binding(key, gap, value) {
         return Verdict::drop(Some(kind), name, "the value is a variable, not a literal");
+    }
+    if !quoted && after == Some(b'\\') && value.iter().all(u8::is_ascii_alphabetic) {
+        return Verdict::drop(Some(kind), name, "message text in a string, not a setting");
+    }
+    if !quoted && after == Some(b';') && gap.starts_with(b" ") {
+        return Verdict::drop(Some(kind), name, "a statement in code, not a setting");
+    }
+    if !quoted && (number_literal(value) || constant_name(value) || snake_identifier(value)) {
+        return Verdict::drop(Some(kind), name, "a number or a named constant, not a literal secret");
     }
     // The value repeats the name's own word: `token: Token`, `password: PasswordHash`, `secret: "my_secret"`.
     if value_repeats_name(key, value) {
@@ -583,6 +598,53 @@ fn eq_any(word: &[u8], list: &[&str]) -> bool {
     list.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
 }
 
+/// `0x1e`, `42`, `0x3011UL`: a number literal in code.
+fn number_literal(v: &[u8]) -> bool {
+    let v = v.strip_prefix(b"-").unwrap_or(v);
+    let end = v
+        .iter()
+        .rposition(|b| !matches!(b, b'u' | b'U' | b'l' | b'L'))
+        .map_or(0, |p| p + 1);
+    let v = &v[..end];
+    if let Some(h) = v.strip_prefix(b"0x").or_else(|| v.strip_prefix(b"0X")) {
+        return !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit);
+    }
+    !v.is_empty() && v.iter().all(u8::is_ascii_digit)
+}
+
+/// `AVS_TKN_AFMT_SAMPLE_RATE_U32`, `K_SYS_REVISION_A1`: an upper-case constant's name.
+fn constant_name(v: &[u8]) -> bool {
+    v.contains(&b'_')
+        && v.iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && v.split(|&b| b == b'_')
+            .filter(|p| p.len() >= 2 && p.iter().all(u8::is_ascii_uppercase))
+            .count()
+            >= 2
+}
+
+/// `curve25519_compute_value`: a snake_case name with at least two word-like parts.
+fn snake_identifier(v: &[u8]) -> bool {
+    v.contains(&b'_')
+        && v.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        && v.split(|&b| b == b'_')
+            .filter(|p| p.len() >= 3 && p.iter().all(u8::is_ascii_lowercase))
+            .count()
+            >= 2
+}
+
+/// `8-4-4-4-12` hex with dashes.
+fn uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
+}
+
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
@@ -591,7 +653,8 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
 /// without separators (`dbpassword`, `clientsecret`, `accesstoken`).
 fn word_kind(w: &[u8]) -> Option<(Kind, u8)> {
     if eq_any(w, PASSWORD_WORDS) {
-        return Some((Kind::Password, 3));
+        // `pass` alone is as often a pass of an algorithm (`XDP_PASS`, `2ND_PASS`) as a password.
+        return Some((Kind::Password, if w.eq_ignore_ascii_case(b"pass") { 2 } else { 3 }));
     }
     if eq_any(w, SECRET_WORDS) {
         return Some((Kind::Secret, 3));
@@ -739,6 +802,7 @@ fn finish(kind: Kind, name: u8, value: &[u8], quoted: bool, gap: &[u8]) -> Verdi
         (Kind::Weak, _) => None,
         (Kind::Token, 1) => None,
         (Kind::Secret, 1) => None,
+        (Kind::Password, 1) if name < 3 => None,
         (_, 1) => Some(Confidence::Low),
         (_, 2) => Some(if name >= 3 { Confidence::Medium } else { Confidence::Low }),
         (_, _) => Some(if name >= 3 {
@@ -869,9 +933,13 @@ fn template(v: &[u8]) -> bool {
     if has(b"${") || has(b"{{") || has(b"}}") || has(b"%(") || has(b"#{") || has(b"<%") || has(b"@{") || has(b"$(") {
         return true;
     }
-    if v.windows(2)
-        .any(|w| w[0] == b'%' && matches!(w[1], b's' | b'd' | b'v' | b'q' | b'x'))
-        && v.len() < 40
+    if v.windows(2).any(|w| {
+        w[0] == b'%'
+            && matches!(
+                w[1],
+                b's' | b'd' | b'v' | b'q' | b'x' | b'X' | b'u' | b'i' | b'p' | b'l' | b'z' | b'h'
+            )
+    }) && v.len() < 40
     {
         return true;
     }
@@ -1018,6 +1086,10 @@ fn token_shape(v: &[u8]) -> u8 {
         return 1;
     }
     let mixed = d && (l || u);
+    // A UUID is a common token format, but as common an identifier: never more than plausible.
+    if uuid(v) {
+        return 2;
+    }
     if (v.len() >= 16 && e >= 3.5) || (hex && v.len() >= 24 && e >= 3.0 && mixed) {
         return 3;
     }

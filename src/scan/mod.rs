@@ -305,11 +305,12 @@ impl Scanner {
             if let Some(mode) = mode {
                 let key = caps.name("key");
                 let gap_from = key.map_or(secret.start(), |k| k.end().min(secret.start()));
-                let verdict = assign::score(
+                let verdict = assign::score_in(
                     mode,
                     key.map_or(&[][..], |k| k.as_bytes()),
                     &window[gap_from..secret.start()],
                     bytes,
+                    window.get(secret.end()).copied(),
                 );
                 match verdict.confidence {
                     Some(c) => confidence = Some(c),
