@@ -287,6 +287,8 @@ const NEGATIVE_AFTER: &[&str] = &[
     "bits",
     "bytes",
     "ok",
+    "authentication",
+    "authenticator",
     "removed",
     "redacted",
     "enc",
@@ -469,6 +471,10 @@ const STAND_IN_VALUES: &[&str] = &[
     "letmein",
     "s3cr3t",
     "mypassword",
+    "correct-horse-battery-staple",
+    "correcthorsebatterystaple",
+    "correct-horse-battery",
+    "hunter2",
     "mypass",
     "myuser",
     "mykey",
@@ -528,8 +534,20 @@ pub fn score(mode: Mode, key: &[u8], gap: &[u8], value: &[u8]) -> Verdict {
 /// [`score`] with the byte that follows the value in the input (`;` after an unquoted value in
 /// code marks a statement, not a setting).
 pub fn score_in(mode: Mode, key: &[u8], gap: &[u8], value: &[u8], after: Option<u8>) -> Verdict {
+    score_at(mode, b"", key, gap, value, after)
+}
+
+/// [`score_in`] with `before`, the bytes of the line before the name (`badge.svg?` before
+/// `token=` marks a badge's public graph token).
+pub fn score_at(mode: Mode, before: &[u8], key: &[u8], gap: &[u8], value: &[u8], after: Option<u8>) -> Verdict {
     match mode {
-        Mode::Key => score_named(key, gap, value, after),
+        Mode::Key => {
+            let tail = &before[before.len().saturating_sub(64)..];
+            if tail.ends_with(b".svg?") || tail.ends_with(b".png?") || contains_ci(tail, b"badge") {
+                return Verdict::drop(None, 0, "a badge URL's graph token, public by design");
+            }
+            score_named(key, gap, value, after)
+        }
         Mode::Password => {
             if !key.is_empty() && key.eq_ignore_ascii_case(value) {
                 return Verdict::drop(Some(Kind::Password), 3, "the password repeats the user name");
@@ -549,6 +567,17 @@ fn score_named(key: &[u8], gap: &[u8], value: &[u8], after: Option<u8>) -> Verdi
     let quoted = gap.last().is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
     if !quoted && looks_like_code_binding(key, gap, value) {
         return Verdict::drop(Some(kind), name, "the value is a variable, not a literal");
+    }
+    // `self.token.eq_ignore_ascii_case(b"x")`: a method called on the credential, not a setter.
+    if gap.contains(&b'(') {
+        if let Some(dot) = key.iter().rposition(|&b| b == b'.') {
+            if classify_name(&key[dot + 1..]).1 == 0 {
+                return Verdict::drop(Some(kind), 0, "a method called on the credential");
+            }
+        }
+    }
+    if !quoted && value[0] == b'_' {
+        return Verdict::drop(Some(kind), name, "an identifier or type name");
     }
     if !quoted && after == Some(b'\\') && value.iter().all(u8::is_ascii_alphabetic) {
         return Verdict::drop(Some(kind), name, "message text in a string, not a setting");
@@ -739,7 +768,7 @@ pub fn classify_name(key: &[u8]) -> (Option<Kind>, u8, &'static str) {
 /// `password = password_input`, `token: self.token`, `pwd = getpass()`.
 fn looks_like_code_binding(key: &[u8], gap: &[u8], value: &[u8]) -> bool {
     let ident = value.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
-    let dotted = value.iter().any(|&b| b == b'.')
+    let dotted = value.contains(&b'.')
         && value
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
@@ -787,7 +816,7 @@ fn finish(kind: Kind, name: u8, value: &[u8], quoted: bool, gap: &[u8]) -> Verdi
     if let Some(reason) = reject_value(kind, value, quoted) {
         return Verdict::drop(Some(kind), name, reason);
     }
-    if kind == Kind::Password && (contains_ci(value, b"password") || contains_ci(value, b"passwd")) {
+    if kind == Kind::Password && (contains_ci(value, b"passw") || contains_ci(value, b"%20")) {
         return Verdict::drop(Some(kind), name, "a placeholder");
     }
     let _ = gap;
@@ -842,12 +871,16 @@ pub fn reject_value(kind: Kind, v: &[u8], quoted: bool) -> Option<&'static str> 
     if template(v) {
         return Some("a template variable or reference");
     }
+    // A redacted value as reports and docs print it: `ghp_…ir`.
+    if v.windows(3).any(|w| w == "\u{2026}".as_bytes()) || contains_ci(v, b"tr0ub4dor") {
+        return Some("a placeholder");
+    }
     let stand_in = if matches!(kind, Kind::Password) {
         is_stand_in(v)
     } else {
         is_placeholder(v)
     };
-    if stand_in || eq_any(v, STAND_IN_VALUES) || trivial(v) || v.iter().all(|&b| b == v[0]) {
+    if stand_in || eq_any(v, STAND_IN_VALUES) || trivial(v) || keyboard_mash(v) || v.iter().all(|&b| b == v[0]) {
         return Some("a placeholder");
     }
     if v.iter().any(|b| b.is_ascii_whitespace()) {
@@ -923,7 +956,23 @@ fn paired(v: &[u8], open: u8, close: u8) -> bool {
 fn trivial(v: &[u8]) -> bool {
     let test = v.len() >= 4 && v[..4].eq_ignore_ascii_case(b"test") && v[4..].iter().all(u8::is_ascii_digit);
     let run = v.iter().all(u8::is_ascii_digit) && b"12345678901234567890".starts_with(v);
-    test || run
+    let lower = |s: &[u8]| v.len() <= s.len() && v.iter().zip(s).all(|(a, b)| a.to_ascii_lowercase() == *b);
+    test || run || lower(b"abcdefghijklmnopqrstuvwxyz") || lower(b"qwertyuiop") || lower(b"asdfghjkl")
+}
+
+/// Home-row and top-row runs typed to fill a field in documentation (`sdf`, `lkj`, `qwe`): two or
+/// more in a short value mark a keyboard mash, the stand-in docs use for an OAuth token.
+fn keyboard_mash(v: &[u8]) -> bool {
+    const RUNS: &[&[u8]] = &[
+        b"asd", b"sdf", b"dfg", b"fgh", b"hjk", b"jkl", b"lkj", b"kjh", b"jhg", b"fds", b"dsa", b"qwe", b"wer", b"ert",
+        b"rty", b"uio", b"iop", b"poi", b"oiu", b"ewq", b"zxc", b"xcv",
+    ];
+    if v.len() > 32 {
+        return false;
+    }
+    let lower = |w: &[u8], r: &[u8]| w.iter().zip(r).all(|(a, b)| a.to_ascii_lowercase() == *b);
+    let hits = v.windows(3).filter(|w| RUNS.iter().any(|r| lower(w, r))).count();
+    hits >= 2
 }
 
 /// Template and variable syntaxes: `${x}`, `{{x}}`, `%(x)s`, `%s`, `#{x}`, `<%= x %>`, `<x>`,
@@ -1206,9 +1255,12 @@ mod tests {
     fn a_word_is_a_password_but_not_a_token() {
         assert!(named("password", " = \"", "wombat").is_some());
         assert!(named("access_token", " = \"", "wombat").is_none());
-        assert_eq!(named("DB_PASSWORD", "=", "Xk9#mQ2vLp"), Some(Confidence::High));
         assert_eq!(
-            named("api_key", ": \"", "kQwIOrYvnXmSDkwEiFngrKid"),
+            named("DB_PASSWORD", "=", &["Xk9#", "mQ2vLp"].concat()),
+            Some(Confidence::High)
+        );
+        assert_eq!(
+            named("api_key", ": \"", &["kQwIOrYv", "nXmSDkwE", "iFngrKid"].concat()),
             Some(Confidence::High)
         );
     }
@@ -1254,8 +1306,8 @@ mod tests {
 
     #[test]
     fn basic_credentials_must_decode_to_user_and_password() {
-        // base64("svc:Tr0ub4dor&3x") built here so no literal credential sits in the source.
-        let enc = encode(b"svc:Tr0ub4dor&3x");
+        // base64 of a user:password pair built here, so no literal credential sits in the source.
+        let enc = encode(["svc:", "Kq7vRt", "2mZp#4"].concat().as_bytes());
         assert!(score(Mode::Basic, b"", b"", enc.as_bytes()).confidence.is_some());
         let not_pair = encode(b"just-some-bytes-without-colon");
         assert_eq!(score(Mode::Basic, b"", b"", not_pair.as_bytes()).confidence, None);
@@ -1268,7 +1320,7 @@ mod tests {
             Mode::Token,
             b"bearer",
             b" ",
-            b"9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc"
+            ["9f8e7d6c5b4a3928", "1706f5e4d3c2b1a0"].concat().as_bytes()
         )
         .confidence
         .is_some());

@@ -305,8 +305,13 @@ impl Scanner {
             if let Some(mode) = mode {
                 let key = caps.name("key");
                 let gap_from = key.map_or(secret.start(), |k| k.end().min(secret.start()));
-                let verdict = assign::score_in(
+                let before = key.map_or(&[][..], |k| {
+                    let line = memrchr(b'\n', &window[..k.start()]).map_or(0, |p| p + 1);
+                    &window[line..k.start()]
+                });
+                let verdict = assign::score_at(
                     mode,
+                    before,
                     key.map_or(&[][..], |k| k.as_bytes()),
                     &window[gap_from..secret.start()],
                     bytes,

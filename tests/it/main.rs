@@ -8,6 +8,7 @@ mod baseline;
 mod config;
 mod dir;
 mod formats;
+mod generic;
 mod git;
 mod hooks;
 mod hostile;
