@@ -960,7 +960,7 @@ fn trivial(v: &[u8]) -> bool {
     test || run || lower(b"abcdefghijklmnopqrstuvwxyz") || lower(b"qwertyuiop") || lower(b"asdfghjkl")
 }
 
-/// Home-row and top-row runs typed to fill a field in documentation (`sdf`, `lkj`, `qwe`): two or
+/// Home-row and top-row runs typed to fill a field in documentation (`sdf`, `lkj`, `qwe`): three or
 /// more in a short value mark a keyboard mash, the stand-in docs use for an OAuth token.
 fn keyboard_mash(v: &[u8]) -> bool {
     const RUNS: &[&[u8]] = &[
@@ -972,7 +972,7 @@ fn keyboard_mash(v: &[u8]) -> bool {
     }
     let lower = |w: &[u8], r: &[u8]| w.iter().zip(r).all(|(a, b)| a.to_ascii_lowercase() == *b);
     let hits = v.windows(3).filter(|w| RUNS.iter().any(|r| lower(w, r))).count();
-    hits >= 2
+    hits >= 3
 }
 
 /// Template and variable syntaxes: `${x}`, `{{x}}`, `%(x)s`, `%s`, `#{x}`, `<%= x %>`, `<x>`,
