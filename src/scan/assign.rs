@@ -471,6 +471,8 @@ const STAND_IN_VALUES: &[&str] = &[
     "letmein",
     "s3cr3t",
     "mypassword",
+    "secr3t",
+    "s3cret",
     "correct-horse-battery-staple",
     "correcthorsebatterystaple",
     "correct-horse-battery",
@@ -816,13 +818,21 @@ fn finish(kind: Kind, name: u8, value: &[u8], quoted: bool, gap: &[u8]) -> Verdi
     if let Some(reason) = reject_value(kind, value, quoted) {
         return Verdict::drop(Some(kind), name, reason);
     }
-    if kind == Kind::Password && (contains_ci(value, b"passw") || contains_ci(value, b"%20")) {
+    // A value that names what it stands for: `pass1`, `store-pass`, `random-token`, `super_secret`.
+    let names_itself = [&b"pass"[..], b"secret", b"token", b"%20"]
+        .iter()
+        .any(|w| contains_ci(value, w));
+    let test_value = kind != Kind::Password && contains_ci(value, b"test");
+    if names_itself || test_value {
         return Verdict::drop(Some(kind), name, "a placeholder");
+    }
+    if kind != Kind::Password && readable_base64(value) {
+        return Verdict::drop(Some(kind), name, "base64 of readable text, not a random token");
     }
     let _ = gap;
     let v = match kind {
         Kind::Password => password_shape(value),
-        Kind::Secret => token_shape(value).max(password_shape(value).min(2)),
+        Kind::Secret => token_shape(value).max(if slug(value) { 1 } else { password_shape(value).min(2) }),
         Kind::Token | Kind::Weak => token_shape(value),
     };
     let confidence = match (kind, v) {
@@ -975,6 +985,26 @@ fn keyboard_mash(v: &[u8]) -> bool {
     hits >= 3
 }
 
+/// Lowercase letters only, or lowercase words joined by `-`, `_` or `.` (`interactive`,
+/// `alternate-value`): a word or a name, not a random value.
+fn slug(v: &[u8]) -> bool {
+    v.iter()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// True when the value is base64 (12 or more characters) of printable ASCII: encoded text such as
+/// `alice:secret-passwd` or `a-git-token`, which no random token decodes to.
+fn readable_base64(v: &[u8]) -> bool {
+    if v.len() < 12 || v.len() > 256 || v.len() % 4 != 0 {
+        return false;
+    }
+    let mut buf = [0u8; 192];
+    match decode_base64(v, &mut buf) {
+        Some(n) => n > 0 && buf[..n].iter().all(|b| (0x20..0x7f).contains(b)),
+        None => false,
+    }
+}
+
 /// Template and variable syntaxes: `${x}`, `{{x}}`, `%(x)s`, `%s`, `#{x}`, `<%= x %>`, `<x>`,
 /// `$X`, `@x@`, `__X__`, `{0}`, `[x]`, `:x` (a Ruby symbol).
 fn template(v: &[u8]) -> bool {
@@ -1114,6 +1144,9 @@ fn classes(v: &[u8]) -> (bool, bool, bool, bool) {
 /// A password's plausibility from its shape: 3 for a strong mixed value, 2 for letters and digits
 /// or a long value, 1 for a word.
 fn password_shape(v: &[u8]) -> u8 {
+    if slug(v) {
+        return 1;
+    }
     let (l, u, d, o) = classes(v);
     let n = [l, u, d, o].iter().filter(|&&c| c).count();
     if n >= 3 && v.len() >= 8 {
