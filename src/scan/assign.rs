@@ -995,7 +995,7 @@ fn slug(v: &[u8]) -> bool {
 /// True when the value is base64 (12 or more characters) of printable ASCII: encoded text such as
 /// `alice:secret-passwd` or `a-git-token`, which no random token decodes to.
 fn readable_base64(v: &[u8]) -> bool {
-    if v.len() < 12 || v.len() > 256 || v.len() % 4 != 0 {
+    if v.len() < 12 || v.len() > 256 || !v.len().is_multiple_of(4) {
         return false;
     }
     let mut buf = [0u8; 192];
