@@ -790,6 +790,12 @@ fn looks_like_code_binding(key: &[u8], gap: &[u8], value: &[u8]) -> bool {
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
     let digits = value.iter().any(u8::is_ascii_digit);
+    // `OsString`, `SecretKey`: a type name in a field declaration.
+    let type_name =
+        value.first().is_some_and(u8::is_ascii_uppercase) && hump && value.iter().all(u8::is_ascii_alphabetic);
+    if type_name {
+        return true;
+    }
     if (underscores || (lower_start && hump)) && !digits {
         return true;
     }

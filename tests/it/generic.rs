@@ -168,6 +168,7 @@ fn code_expressions_and_identifiers_are_not_reported() {
         "dev_err(dev, \"wrong password: 0x%X\\n\", password);",
         "if (self.token.eq_ignore_ascii_case(b\"Signed-off-by\")) {}",
         "pub log_passwd: __u32,",
+        "pub signing_key: OsString,",
         "headers = {'Authorization': 'Bearer ' + token}",
     ] {
         assert!(scan("code.txt", &format!("{line}\n")).is_empty(), "{line}");
