@@ -187,6 +187,8 @@ fn names_that_describe_a_credential_are_not_reported() {
         "api_key_id",
         "show_password",
         "csrf_token",
+        "nonMatchingToken",
+        "fake_api_key",
     ] {
         let line = format!("{name} = \"{v}\"\n");
         assert!(scan("names.txt", &line).is_empty(), "{name}");
