@@ -157,7 +157,7 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
     scanner.pair_up(&matches, &mut partners);
     let mut content = Vec::new();
     let locate = |off: usize| LineCounter::new().locate(bytes, off);
-    let entry = |rule: &Rule, start: usize, end: usize, verdict, reason, detail: String| {
+    let entry = |rule: &Rule, confidence: Confidence, start: usize, end: usize, verdict, reason, detail: String| {
         let (line, column) = locate(start);
         Entry {
             rule_id: rule.spec.id.clone(),
@@ -165,7 +165,7 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
             line: Some(line),
             column: Some(column),
             value: value(&bytes[start..end]),
-            confidence: rule.spec.confidence,
+            confidence,
             entropy: Some(round2(shannon_entropy(&bytes[start..end]))),
             entropy_min: rule.spec.entropy,
             verdict,
@@ -177,6 +177,8 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
     for (i, m) in matches.iter().enumerate() {
         let rule = &rules.rules[m.rule];
         let secret = &bytes[m.start..m.end];
+        // The generic scorer's confidence replaces the rule's, as in a scan.
+        let confidence = m.confidence.unwrap_or(rule.spec.confidence);
         let (reason, detail): (Option<&'static str>, String) = if let Some(re) = rule.path_regex() {
             if re.is_match(path.as_bytes()) {
                 (None, String::new())
@@ -200,12 +202,12 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
                     rules.rules[matches[owner].rule].spec.id
                 ),
             )
-        } else if rule.spec.confidence < opts.min {
+        } else if confidence < opts.min {
             (
                 Some("below_min_confidence"),
                 format!(
-                    "{} confidence is below --min-confidence {} (add `--min-confidence {}` to see it)",
-                    rule.spec.confidence, opts.min, rule.spec.confidence
+                    "{confidence} confidence is below --min-confidence {} (add `--min-confidence {confidence}` to see it)",
+                    opts.min
                 ),
             )
         } else if opts
@@ -218,7 +220,10 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
             (None, "reported".to_string())
         };
         let verdict = if reason.is_none() { "reported" } else { "dropped" };
-        content.push((m.start, entry(rule, m.start, m.end, verdict, reason, detail)));
+        content.push((
+            m.start,
+            entry(rule, confidence, m.start, m.end, verdict, reason, detail),
+        ));
     }
     for c in scratch.trace.take().unwrap_or_default() {
         let rule = &rules.rules[c.rule];
@@ -239,6 +244,10 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
             DropReason::DigestLabel => ("digest", "a digest after a label such as `sha256:`".into()),
             DropReason::Allowlist(entry) => ("allowlist", format!("allowed by {entry} in the configuration")),
             DropReason::InlineAllow => ("inline_allow", "the line carries a `leakhound:allow` comment".into()),
+            DropReason::Score { name, value, why } => (
+                "score",
+                format!("the generic scorer rejected it: {why} (name strength {name}/3, value {value}/3)"),
+            ),
             DropReason::Overlapped { by } => (
                 "overlapped",
                 format!(
@@ -247,7 +256,18 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
                 ),
             ),
         };
-        content.push((c.start, entry(rule, c.start, c.end, "dropped", Some(reason), detail)));
+        content.push((
+            c.start,
+            entry(
+                rule,
+                rule.spec.confidence,
+                c.start,
+                c.end,
+                "dropped",
+                Some(reason),
+                detail,
+            ),
+        ));
     }
     content.sort_by_key(|(start, e)| (*start, e.rule_id.clone()));
 

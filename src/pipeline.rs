@@ -534,6 +534,11 @@ impl Pipeline {
                 end_column,
             };
             let mut finding = Finding::new(&rules.rules[m.rule], &bytes[m.start..m.end], span, origin, self.redact);
+            if let Some(c) = m.confidence {
+                // The generic scorer's confidence replaces the rule's (see `scan::assign`).
+                finding.confidence = c;
+                finding.priority = crate::triage::priority(finding.severity, c, finding.git.as_ref());
+            }
             if let Some(j) = partners[i] {
                 let n = matches[j];
                 let (pl, pc) = LineCounter::new().locate(bytes, n.start);

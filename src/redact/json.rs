@@ -99,6 +99,7 @@ pub(crate) fn redact_line(
                         rule: m.rule,
                         start: m.start - a,
                         end: m.end - a,
+                        confidence: m.confidence,
                     })
                     .collect();
                 splice(&line[a..b], &local, &mut |m: &Match, secret: &[u8]| {

@@ -277,6 +277,7 @@ impl Redactor<'_> {
                     rule: m.rule,
                     start: m.start - line_start,
                     end: m.end - line_start,
+                    confidence: m.confidence,
                 })
                 .collect();
             let json = if whole && json::is_candidate(body) && local.iter().all(|m| m.end <= body.len()) {

@@ -5,6 +5,7 @@
 //! does no I/O and prints nothing; it is shared read-only by all threads, each of which brings its
 //! own [`Scratch`].
 
+pub mod assign;
 pub mod checksum;
 mod entropy;
 mod filters;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use memchr::{memchr, memrchr};
 
-use crate::rules::RuleSet;
+use crate::rules::{Confidence, RuleSet};
 use prefilter::KeywordFinder;
 
 pub use entropy::shannon_entropy;
@@ -35,6 +36,9 @@ pub struct Match {
     pub start: usize,
     /// Byte offset one past the secret's last byte.
     pub end: usize,
+    /// The confidence the generic scorer ([`assign`]) gave this match, overriding the rule's own;
+    /// `None` for rules that are not scored.
+    pub confidence: Option<Confidence>,
 }
 
 /// Why a candidate was dropped; counted for the summary.
@@ -71,6 +75,15 @@ pub enum DropReason {
     Allowlist(String),
     /// An inline `leakhound:allow` (or a peer's) comment on the line.
     InlineAllow,
+    /// The generic assignment scorer ([`assign`]) rejected the name or the value.
+    Score {
+        /// Strength of the name, 0 (vetoed or absent) to 3.
+        name: u8,
+        /// Plausibility of the value, 0 to 3.
+        value: u8,
+        /// The rejection.
+        why: &'static str,
+    },
     /// Overlapped by a match of a more specific or more confident rule (its index).
     Overlapped {
         /// The rule that reports the secret instead.
@@ -148,6 +161,8 @@ pub struct Scanner {
     pair_targets: Vec<Option<(Vec<usize>, usize)>>,
     /// The rules reported by a format parser (`format = "…"`), by format name.
     format_rules: Vec<(String, usize)>,
+    /// Per rule: how the generic scorer reads its captures, for rules tagged `score:*`.
+    scored: Vec<Option<assign::Mode>>,
 }
 
 impl Scanner {
@@ -204,8 +219,14 @@ impl Scanner {
             .enumerate()
             .filter_map(|(i, r)| Some((r.spec.format.clone()?, i)))
             .collect();
+        let scored = rules
+            .rules
+            .iter()
+            .map(|r| assign::Mode::from_tags(&r.spec.tags))
+            .collect();
         Ok(Scanner {
             format_rules,
+            scored,
             rules,
             prefilter,
             keyword_rules,
@@ -393,6 +414,7 @@ impl Scanner {
             }
             let bytes = secret.as_bytes();
             let (s, e) = (start + secret.start(), start + secret.end());
+            let mode = self.scored[r];
             if let Some(min) = rule.spec.entropy {
                 if !entropy::passes_entropy(bytes, min) {
                     scratch.dropped(r, s, e, || DropReason::LowEntropy {
@@ -410,14 +432,16 @@ impl Scanner {
             }
             // Generic rules also skip values that read like code. (Not provider rules: several
             // providers' token alphabets include parentheses, slashes or long lowercase runs.)
-            let stand_in = filters::is_env_name(bytes)
-                || if rule.generic {
-                    is_placeholder(bytes) || filters::looks_like_code(bytes)
-                } else {
-                    filters::is_stand_in(bytes)
-                        || (rule.shapeless
-                            && (filters::is_snake_identifier(bytes) || filters::is_camel_identifier(bytes)))
-                };
+            // Scored rules leave that judgement to the scorer, below.
+            let stand_in = mode.is_none()
+                && (filters::is_env_name(bytes)
+                    || if rule.generic {
+                        is_placeholder(bytes) || filters::looks_like_code(bytes)
+                    } else {
+                        filters::is_stand_in(bytes)
+                            || (rule.shapeless
+                                && (filters::is_snake_identifier(bytes) || filters::is_camel_identifier(bytes)))
+                    });
             let digest = filters::after_digest_label(hay, s);
             if stand_in || digest || filters::in_template(hay, s) {
                 scratch.suppressed.placeholder += 1;
@@ -431,6 +455,35 @@ impl Scanner {
                     }
                 });
                 continue;
+            }
+            let mut confidence = None;
+            if let Some(mode) = mode {
+                let key = caps.name("key");
+                let gap_from = key.map_or(secret.start(), |k| k.end().min(secret.start()));
+                let before = key.map_or(&[][..], |k| {
+                    let line = memrchr(b'\n', &window[..k.start()]).map_or(0, |p| p + 1);
+                    &window[line..k.start()]
+                });
+                let verdict = assign::score_at(
+                    mode,
+                    before,
+                    key.map_or(&[][..], |k| k.as_bytes()),
+                    &window[gap_from..secret.start()],
+                    bytes,
+                    window.get(secret.end()).copied(),
+                );
+                match verdict.confidence {
+                    Some(c) => confidence = Some(c),
+                    None => {
+                        scratch.suppressed.placeholder += 1;
+                        scratch.dropped(r, s, e, || DropReason::Score {
+                            name: verdict.name,
+                            value: verdict.value,
+                            why: verdict.reason,
+                        });
+                        continue;
+                    }
+                }
             }
             if self.allow.allows(bytes) {
                 scratch.suppressed.allowlisted += 1;
@@ -448,6 +501,7 @@ impl Scanner {
                 rule: r,
                 start: s,
                 end: e,
+                confidence,
             });
         }
     }
@@ -494,7 +548,7 @@ pub fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>, path_known: boo
         let s = &rules.rules[m.rule];
         (
             !s.generic,
-            s.spec.confidence,
+            m.confidence.unwrap_or(s.spec.confidence),
             s.spec.severity,
             std::cmp::Reverse(m.rule),
         )
@@ -509,6 +563,9 @@ pub fn resolve_overlaps(rules: &RuleSet, found: &mut Vec<Match>, path_known: boo
                 continue;
             }
             let (a, b) = (found[i], found[j]);
+            // Until the path is known (the pipeline resolves again once it is), a rule that only
+            // counts in some paths neither wins nor loses: `password: 'x'` outside a kubeconfig is
+            // still reported by the generic rule.
             if !path_known && (rules.rules[a.rule].spec.path.is_some() || rules.rules[b.rule].spec.path.is_some()) {
                 continue;
             }

@@ -10,6 +10,7 @@ mod credfiles;
 mod dir;
 mod explain;
 mod formats;
+mod generic;
 mod git;
 mod hooks;
 mod hostile;
