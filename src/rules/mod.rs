@@ -363,7 +363,7 @@ pub struct Rule {
     /// True for catch-all rules that yield to a specific rule on the same secret.
     pub generic: bool,
     /// True for a contextual rule whose value shape is undocumented ([`is_shapeless`]): its
-    /// values must also not read like identifiers.
+    /// values must not read like identifiers (nor may any contextual rule's).
     pub shapeless: bool,
     regex: OnceLock<Regex>,
     path: OnceLock<Option<Regex>>,

@@ -166,19 +166,26 @@ pub fn looks_like_code(s: &[u8]) -> bool {
     runs > 0 && total * 10 >= runs * 45 && total * 10 >= s.len() * 6
 }
 
-/// `pyxis_mask_and_ack_irq`, `ebsa285_host_io_desc`: three or more lower-case words joined by
-/// underscores, two of them letters only. A random key with underscores has upper-case letters too.
+/// `pyxis_mask_and_ack_irq`, `ebsa285_host_io_desc`, `azure-storage-account-key`: three or more
+/// lower-case words joined by underscores or by hyphens, two of them words of three letters or
+/// more. A random key with such separators has upper-case letters or a long random part.
 pub fn is_snake_identifier(s: &[u8]) -> bool {
-    let mut parts = 0;
-    let mut words = 0;
-    for part in s.split(|b| *b == b'_') {
-        if part.is_empty() || !part.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-            return false;
+    [b'_', b'-'].iter().any(|&sep| {
+        let mut parts = 0;
+        let mut words = 0;
+        for part in s.split(|b| *b == sep) {
+            if part.is_empty() || !part.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                return false;
+            }
+            // A long part with digits is a key's random tail (`sk_test_9f3c0a…`).
+            if part.len() > 12 && part.iter().any(u8::is_ascii_digit) {
+                return false;
+            }
+            parts += 1;
+            words += usize::from(part.len() >= 3 && part.iter().all(u8::is_ascii_lowercase));
         }
-        parts += 1;
-        words += usize::from(part.iter().all(u8::is_ascii_lowercase));
-    }
-    parts >= 3 && words >= 2
+        parts >= 3 && words >= 2
+    })
 }
 
 /// `getUserAuthTokenFromCache`, `SessionTokenProvider`: letters only, each capital followed by at

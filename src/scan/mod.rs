@@ -439,7 +439,7 @@ impl Scanner {
                         is_placeholder(bytes) || filters::looks_like_code(bytes)
                     } else {
                         filters::is_stand_in(bytes)
-                            || (rule.shapeless
+                            || ((rule.shapeless || !rule.spec.near.is_empty())
                                 && (filters::is_snake_identifier(bytes) || filters::is_camel_identifier(bytes)))
                     });
             let digest = filters::after_digest_label(hay, s);
