@@ -274,6 +274,17 @@ fn longest_run(s: &[u8]) -> usize {
     best
 }
 
+/// True when the line holding byte `offset` is commented out: it starts (after indentation) with
+/// `#`, `;`, `//`, `--`, `/*`, `* ` or `<!--`. A generic value there is an old or example entry
+/// (`# password = ...` in a `.my.cnf`), reported only at low confidence.
+pub fn line_is_comment(hay: &[u8], offset: usize) -> bool {
+    let line = super::line_of(hay, offset);
+    let t = line.trim_ascii_start();
+    [&b"#"[..], b";", b"//", b"--", b"/*", b"* ", b"<!--"]
+        .iter()
+        .any(|m| t.starts_with(m))
+}
+
 /// True when the line holding byte `offset` carries an allow marker.
 pub fn line_has_allow_comment(hay: &[u8], offset: usize) -> bool {
     let line = super::line_of(hay, offset);
@@ -376,6 +387,14 @@ mod tests {
         assert!(after_digest_label(hay, at(b"Zm9v\"")));
         assert!(!after_digest_label(hay, hay.len() - 4));
         assert!(!after_digest_label(hay, 0));
+    }
+
+    #[test]
+    fn commented_lines_are_recognised_by_their_first_bytes() {
+        let hay = b"a=1\n  # password = x\n; pw=y\n// token: z\nreal = w # note\n";
+        let at = |needle: &[u8]| memmem::find(hay, needle).unwrap();
+        assert!(line_is_comment(hay, at(b"x")) && line_is_comment(hay, at(b"y")) && line_is_comment(hay, at(b"z")));
+        assert!(!line_is_comment(hay, at(b"w")) && !line_is_comment(hay, 0));
     }
 
     #[test]

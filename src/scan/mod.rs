@@ -473,6 +473,8 @@ impl Scanner {
                     window.get(secret.end()).copied(),
                 );
                 match verdict.confidence {
+                    // A commented-out entry is an old or example value more often than a live one.
+                    Some(_) if filters::line_is_comment(hay, s) => confidence = Some(Confidence::Low),
                     Some(c) => confidence = Some(c),
                     None => {
                         scratch.suppressed.placeholder += 1;

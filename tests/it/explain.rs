@@ -4,7 +4,7 @@
 
 use crate::util::{alnum, github_pat, Tree};
 
-/// Custom rules: `wgt_` keys with an entropy floor, and a generic `mytoken =` assignment.
+/// Custom rules: `wgt_` keys with an entropy floor, and a generic `widgetval =` assignment.
 const RULES: &str = r#"
 [[rules]]
 id = "widget-key"
@@ -21,12 +21,12 @@ url = "https://widget.example/revoke"
 steps = "1. Revoke it."
 
 [[rules]]
-id = "mytoken-assignment"
-name = "mytoken assignment"
+id = "widgetval-assignment"
+name = "widgetval assignment"
 provider = "Generic"
 description = "A generic assignment."
-regex = '''mytoken\s*=\s*(?P<secret>[^\s"]+)'''
-keywords = ["mytoken"]
+regex = '''widgetval\s*=\s*(?P<secret>[^\s"]+)'''
+keywords = ["widgetval"]
 tags = ["generic"]
 severity = "medium"
 confidence = "medium"
@@ -103,8 +103,8 @@ fn a_value_below_the_rules_entropy_floor_is_dropped_as_low_entropy() {
 #[test]
 fn a_generic_value_that_reads_like_code_is_dropped() {
     let t = tree("");
-    t.write("a.py", "mytoken = vault.get(name)\n");
-    let (reason, _) = verdict(&explain(&t, &["a.py"]), "mytoken-assignment");
+    t.write("a.py", "widgetval = vault.get(name)\n");
+    let (reason, _) = verdict(&explain(&t, &["a.py"]), "widgetval-assignment");
     assert_eq!(reason, "looks_like_code");
 }
 
@@ -142,25 +142,25 @@ fn a_line_with_an_allow_comment_is_dropped_as_inline_allow() {
 fn a_match_below_min_confidence_is_dropped_and_reported_at_a_lower_level() {
     let t = tree("");
     t.write("a.txt", format!("key: wgt_{}\n", alnum(204, 20)));
-    // widget-key is high confidence: `high` keeps it; mytoken (medium) drops at `high`.
+    // widget-key is high confidence: `high` keeps it; widgetval (medium) drops at `high`.
     let (reason, _) = verdict(&explain(&t, &["a.txt", "--min-confidence", "high"]), "widget-key");
     assert_eq!(reason, "reported");
-    t.write("b.txt", format!("mytoken = Zq{}\n", alnum(205, 18)));
+    t.write("b.txt", format!("widgetval = Zq{}\n", alnum(205, 18)));
     let (reason, _) = verdict(
         &explain(&t, &["b.txt", "--min-confidence", "high"]),
-        "mytoken-assignment",
+        "widgetval-assignment",
     );
     assert_eq!(reason, "below_min_confidence");
-    let (reason, _) = verdict(&explain(&t, &["b.txt"]), "mytoken-assignment");
+    let (reason, _) = verdict(&explain(&t, &["b.txt"]), "widgetval-assignment");
     assert_eq!(reason, "reported");
 }
 
 #[test]
 fn a_generic_match_overlapped_by_a_provider_rule_names_that_rule() {
     let t = tree("");
-    t.write("a.txt", format!("mytoken = {}\n", github_pat(206)));
+    t.write("a.txt", format!("widgetval = {}\n", github_pat(206)));
     let c = explain(&t, &["a.txt"]);
-    let (reason, detail) = verdict(&c, "mytoken-assignment");
+    let (reason, detail) = verdict(&c, "widgetval-assignment");
     assert_eq!(reason, "overlapped");
     assert!(detail.contains("github-classic-pat"), "{detail}");
     assert_eq!(verdict(&c, "github-classic-pat").0, "reported");

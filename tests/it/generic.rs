@@ -13,7 +13,8 @@ fn token(seed: u64) -> String {
 fn scan(name: &str, content: &str) -> Vec<(String, String)> {
     let t = Tree::new();
     t.write(name, content);
-    let r = t.run(&["dir", ".", "-f", "json", "--exit-code", "0"]);
+    // Every confidence: these tests check what the scorer finds and how sure it is.
+    let r = t.run(&["dir", ".", "-f", "json", "--exit-code", "0", "--min-confidence", "low"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     r.findings()
         .iter()
