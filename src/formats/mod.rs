@@ -88,24 +88,9 @@ pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
     if trimmed.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(trimmed.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &b in trimmed {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
+    let mut out = vec![0u8; trimmed.len() * 3 / 4 + 1];
+    let n = crate::scan::assign::decode_base64(trimmed, &mut out)?;
+    out.truncate(n);
     Some(out)
 }
 

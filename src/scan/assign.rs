@@ -1220,8 +1220,9 @@ fn score_basic(value: &[u8]) -> Verdict {
     v
 }
 
-/// Standard or URL-safe base64 into `out`; `None` when it is not base64 or does not fit.
-fn decode_base64(s: &[u8], out: &mut [u8]) -> Option<usize> {
+/// Standard or URL-safe base64 into `out`; `None` when it is not base64 or does not fit. Shared
+/// with the credential-file parsers (`crate::formats::base64_decode`).
+pub(crate) fn decode_base64(s: &[u8], out: &mut [u8]) -> Option<usize> {
     let s = s.strip_suffix(b"==").or_else(|| s.strip_suffix(b"=")).unwrap_or(s);
     let (mut acc, mut bits, mut n) = (0u32, 0u32, 0usize);
     for &c in s {
