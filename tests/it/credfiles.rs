@@ -10,7 +10,7 @@ use std::io::Write;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::util::{alnum, run_in, Tree};
+use crate::util::{alnum, git_in, run_in, Tree};
 
 /// What a written line must produce.
 #[derive(Clone, Copy, Debug)]
@@ -1111,27 +1111,6 @@ fn decoded_values_are_what_the_tool_would_send() {
     );
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Author")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
-        .env("GIT_COMMITTER_NAME", "Ada Author")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-01-02T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-02T12:00:00Z")
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -1185,10 +1164,10 @@ fn the_same_files_in_git_history_a_zip_and_an_image_layer_are_reported_the_same_
     let base = places(&t.run(&["dir", ".", "-f", "json"]).findings(), "");
 
     let repo = Tree::new();
-    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git_in(repo.path(), &["init", "-q", "-b", "main"], 2);
     write_all(&repo, "", &files);
-    git(repo.path(), &["add", "-A"]);
-    git(repo.path(), &["commit", "-q", "-m", "dotfiles"]);
+    git_in(repo.path(), &["add", "-A"], 2);
+    git_in(repo.path(), &["commit", "-q", "-m", "dotfiles"], 2);
     let r = run_in(repo.path(), &["git", ".", "-f", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     check(&r.findings(), "", &files);

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{github_pat, run_in, whole_report, Run, Tree};
+use crate::util::{git_in, github_pat, run_in, whole_report, Run, Tree};
 
 /// A repository under construction.
 struct Repo {
@@ -49,30 +49,6 @@ impl Repo {
     fn run(&self, args: &[&str]) -> Run {
         run_in(self.path(), args)
     }
-}
-
-/// Runs git in `dir` with pinned identity and dates (day `n` of January 2024).
-fn git_in(dir: &Path, args: &[&str], n: u32) -> String {
-    let date = format!("2024-01-{:02}T12:00:00Z", n.clamp(1, 28));
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Author")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
-        .env("GIT_COMMITTER_NAME", "Ada Author")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 fn pats(r: &Run) -> Vec<Value> {

@@ -3,32 +3,7 @@
 //! where the file is shared: committed, in a work tree's index, or in an image. Also confidence in
 //! the reports and `--min-confidence`.
 
-use std::path::Path;
-use std::process::Command;
-
-use crate::util::{github_pat, Tree};
-
-/// Runs git in `dir` with no global configuration.
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Author")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
-        .env("GIT_COMMITTER_NAME", "Ada Author")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
-        .env("GIT_AUTHOR_DATE", "2024-01-02T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2024-01-02T12:00:00Z")
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::util::{git_in, github_pat, Tree};
 
 #[test]
 fn an_untracked_env_without_a_secret_in_a_plain_directory_is_no_finding() {
@@ -44,11 +19,11 @@ fn an_untracked_env_without_a_secret_in_a_plain_directory_is_no_finding() {
 #[test]
 fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_work_tree() {
     let t = Tree::new();
-    git(t.path(), &["init", "-q", "-b", "main"]);
+    git_in(t.path(), &["init", "-q", "-b", "main"], 2);
     t.write(".env", "DEBUG=1\nPORT=8080\n");
     t.write("local/.env", "DEBUG=1\n");
-    git(t.path(), &["add", ".env"]);
-    git(t.path(), &["commit", "-q", "-m", "add env"]);
+    git_in(t.path(), &["add", ".env"], 2);
+    git_in(t.path(), &["commit", "-q", "-m", "add env"], 2);
 
     let r = t.run(&["git", ".", "-f", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -72,7 +47,7 @@ fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_wor
 
     // Staged but never committed counts too: the index lists it.
     t.write("deploy/.env.production", "DEBUG=0\n");
-    git(t.path(), &["add", "deploy/.env.production"]);
+    git_in(t.path(), &["add", "deploy/.env.production"], 2);
     let r = t.run(&["dir", ".", "-f", "json"]);
     let paths: Vec<String> = r
         .findings()
@@ -85,12 +60,12 @@ fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_wor
 #[test]
 fn an_env_holding_a_secret_is_one_finding_that_carries_the_path_fact() {
     let t = Tree::new();
-    git(t.path(), &["init", "-q", "-b", "main"]);
+    git_in(t.path(), &["init", "-q", "-b", "main"], 2);
     let tok = github_pat(150);
     t.write(".env", format!("DEBUG=1\nGITHUB_TOKEN={tok}\n"));
-    git(t.path(), &["add", ".env"]);
+    git_in(t.path(), &["add", ".env"], 2);
     for args in [&["dir", ".", "-f", "json"][..], &["git", ".", "-f", "json"][..]] {
-        git(t.path(), &["commit", "-q", "--allow-empty", "-m", "env"]);
+        git_in(t.path(), &["commit", "-q", "--allow-empty", "-m", "env"], 2);
         let r = t.run(args);
         let f = r.findings();
         assert_eq!(f.len(), 1, "{args:?}: one finding, not a second for the path: {f:#?}");
@@ -200,12 +175,12 @@ fn min_confidence_chooses_what_is_reported_and_what_sets_the_exit_code() {
 #[test]
 fn a_staged_env_is_a_path_finding_of_git_staged() {
     let t = Tree::new();
-    git(t.path(), &["init", "-q", "-b", "main"]);
+    git_in(t.path(), &["init", "-q", "-b", "main"], 2);
     t.write("README.md", "hello\n");
-    git(t.path(), &["add", "README.md"]);
-    git(t.path(), &["commit", "-q", "-m", "init"]);
+    git_in(t.path(), &["add", "README.md"], 2);
+    git_in(t.path(), &["commit", "-q", "-m", "init"], 2);
     t.write(".env", "DEBUG=1\n");
-    git(t.path(), &["add", ".env"]);
+    git_in(t.path(), &["add", ".env"], 2);
     let r = t.run(&["git", "--staged", "-f", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let f = r.findings();

@@ -136,3 +136,27 @@ pub fn whole_report(dir: &Path, name: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("no report {name}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("report {name} is not whole JSON ({e}):\n{text}"))
 }
+
+/// Runs git in `dir` with pinned identity and dates (day `n` of January 2024).
+pub fn git_in(dir: &Path, args: &[&str], n: u32) -> String {
+    let date = format!("2024-01-{:02}T12:00:00Z", n.clamp(1, 28));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada Author")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Author")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
