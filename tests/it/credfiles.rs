@@ -8,9 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-use crate::util::{alnum, git_in, run_in, Tree};
+use crate::util::{alnum, git_in, run_in, sha256_hex, tar_of, Tree};
 
 /// What a written line must produce.
 #[derive(Clone, Copy, Debug)]
@@ -1121,32 +1120,16 @@ fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
-fn tar_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        b.append_data(&mut h, name, &data[..]).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-fn sha(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A legacy `docker save` archive with one layer holding `files`.
 fn image_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let layer = tar_of(files);
     let cfg = serde_json::to_vec(&json!({
         "architecture": "amd64", "os": "linux", "config": {"Cmd": ["/bin/sh"]},
-        "rootfs": {"type": "layers", "diff_ids": [format!("sha256:{}", sha(&layer))]},
+        "rootfs": {"type": "layers", "diff_ids": [format!("sha256:{}", sha256_hex(&layer))]},
         "history": [{"created_by": "COPY home /"}]
     }))
     .unwrap();
-    let cfg_name = format!("{}.json", sha(&cfg));
+    let cfg_name = format!("{}.json", sha256_hex(&cfg));
     let layer_path = format!("{:064}/layer.tar", 0);
     let manifest = json!([{"Config": cfg_name, "RepoTags": ["creds/home:1"], "Layers": [layer_path]}]);
     tar_of(&[

@@ -8,9 +8,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-use crate::util::{github_pat, whole_report, Tree};
+use crate::util::{github_pat, sha256_hex, tar_of, whole_report, Tree};
 
 #[derive(Clone, Copy)]
 enum Comp {
@@ -29,22 +28,6 @@ fn compress(c: Comp, data: &[u8]) -> Vec<u8> {
         }
         Comp::Zstd => zstd::stream::encode_all(data, 1).unwrap(),
     }
-}
-
-fn tar_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        b.append_data(&mut h, name, &data[..]).unwrap();
-    }
-    b.into_inner().unwrap()
-}
-
-fn hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Keys planted in every image: (where, token).
@@ -98,9 +81,9 @@ fn config(k: &Keys, diff_ids: &[String]) -> Vec<u8> {
 /// Legacy `docker save` (Docker 24 and older): `<id>/layer.tar`, `<hex>.json`, `manifest.json`.
 fn legacy(k: &Keys) -> Vec<u8> {
     let layers = layers(k);
-    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", hex(l))).collect();
+    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", sha256_hex(l))).collect();
     let cfg = config(k, &diff_ids);
-    let cfg_name = format!("{}.json", hex(&cfg));
+    let cfg_name = format!("{}.json", sha256_hex(&cfg));
     let mut files = vec![(cfg_name.clone(), cfg)];
     let mut paths = Vec::new();
     for (i, l) in layers.into_iter().enumerate() {
@@ -117,12 +100,12 @@ fn legacy(k: &Keys) -> Vec<u8> {
 fn oci(k: &Keys, comp: Comp, docker: bool) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("oci-layout".to_string(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec())];
     let mut blob = |data: Vec<u8>| -> String {
-        let h = hex(&data);
+        let h = sha256_hex(&data);
         files.push((format!("blobs/sha256/{h}"), data));
         format!("sha256:{h}")
     };
     let layers = layers(k);
-    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", hex(l))).collect();
+    let diff_ids: Vec<String> = layers.iter().map(|l| format!("sha256:{}", sha256_hex(l))).collect();
     let cfg = blob(config(k, &diff_ids));
     let descs: Vec<Value> = layers
         .iter()
@@ -249,7 +232,7 @@ fn text_report_says_a_deleted_key_still_ships() {
 fn a_missing_blob_is_an_error_and_the_rest_is_still_scanned() {
     let t = Tree::new();
     let mut files = oci(&keys(), Comp::Gzip, false);
-    let top = hex(&compress(Comp::Gzip, &layers(&keys())[1]));
+    let top = sha256_hex(&compress(Comp::Gzip, &layers(&keys())[1]));
     files.retain(|(k, _)| !k.ends_with(&top));
     let p = t.write("broken.tar", oci_tar(&files));
     let r = t.run(&["image", "-f", "json", p.to_str().unwrap()]);
@@ -297,8 +280,8 @@ fn an_index_that_references_itself_and_a_manifest_naming_missing_blobs_are_error
         "config": {"digest": format!("sha256:{no_config}"), "size": 1},
         "layers": [{"digest": format!("sha256:{no_layer}"), "size": 1}]}))
     .unwrap();
-    let broken_digest = format!("sha256:{}", hex(&broken));
-    files.push((format!("blobs/sha256/{}", hex(&broken)), broken));
+    let broken_digest = format!("sha256:{}", sha256_hex(&broken));
+    files.push((format!("blobs/sha256/{}", sha256_hex(&broken)), broken));
     let at = files.iter().position(|(k, _)| k == "index.json").unwrap();
     let mut index: Value = serde_json::from_slice(&files[at].1).unwrap();
     let list = index["manifests"].as_array_mut().unwrap();

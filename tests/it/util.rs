@@ -160,3 +160,22 @@ pub fn git_in(dir: &Path, args: &[&str], n: u32) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// An uncompressed tar of regular files (image layers and archives built by tests).
+pub fn tar_of<S: AsRef<str>>(files: &[(S, Vec<u8>)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        b.append_data(&mut h, name.as_ref(), &data[..]).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+/// Lower-case hex SHA-256 of `data` (image digests).
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
