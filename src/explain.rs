@@ -178,7 +178,7 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
         let rule = &rules.rules[m.rule];
         let secret = &bytes[m.start..m.end];
         // The generic scorer's confidence replaces the rule's, as in a scan.
-        let confidence = m.confidence.unwrap_or(rule.spec.confidence);
+        let (confidence, lowered) = crate::scan::confidence_at(rule, m.confidence, path);
         let (reason, detail): (Option<&'static str>, String) = if let Some(re) = rule.path_regex() {
             if re.is_match(path.as_bytes()) {
                 (None, String::new())
@@ -206,7 +206,8 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
             (
                 Some("below_min_confidence"),
                 format!(
-                    "{confidence} confidence is below --min-confidence {} (add `--min-confidence {confidence}` to see it)",
+                    "{confidence} confidence{} is below --min-confidence {} (add `--min-confidence {confidence}` to see it)",
+                    if lowered { " (lowered: a password hash in test material)" } else { "" },
                     opts.min
                 ),
             )

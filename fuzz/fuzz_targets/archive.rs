@@ -97,7 +97,7 @@ fuzz_target!(|data: &[u8]| {
 
     // The same input through the pipeline: each finding names a member and lies inside it.
     fix.sink.0.lock().unwrap().clear();
-    leakhound::source::scan_maybe_archive(&fix.pipeline, name, data, &limits, true);
+    leakhound::source::scan_maybe_archive(&fix.pipeline, name, data, &limits, true, &|| leakhound::finding::Exposure::Committed);
     let lines = std::mem::take(&mut *fix.sink.0.lock().unwrap());
     for line in lines.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         let f: serde_json::Value = serde_json::from_slice(line).expect("findings are JSON");

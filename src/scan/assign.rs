@@ -949,6 +949,12 @@ pub fn reject_value(kind: Kind, v: &[u8], quoted: bool) -> Option<&'static str> 
     if password_hash(v) {
         return Some("a password hash, not a password");
     }
+    if mail_address(v) {
+        return Some("an e-mail address or user@host");
+    }
+    if kind != Kind::Password && word_phrase(v) {
+        return Some("lowercase words joined, a name rather than a token");
+    }
     if !quoted && v.iter().all(u8::is_ascii_digit) && v.len() < 6 {
         return Some("a number");
     }
@@ -964,6 +970,46 @@ pub fn reject_value(kind: Kind, v: &[u8], quoted: bool) -> Option<&'static str> 
         return Some("mostly punctuation");
     }
     None
+}
+
+/// `user@host`, `apache@localhost`, `ops@example.org`: an address (a sender, a login, an SSH
+/// target), not a password. The part after `@` is lowercase letters, dots and hyphens (a password
+/// such as `P@ssw0rd` has a digit or capital there), and either the part before has three or more
+/// characters or the host has a dot.
+fn mail_address(v: &[u8]) -> bool {
+    let Some(at) = v.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, host) = (&v[..at], &v[at + 1..]);
+    let local_ok = !local.is_empty()
+        && local
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+'));
+    let host_ok = host.len() >= 4
+        && host.first().is_some_and(u8::is_ascii_lowercase)
+        && host.last().is_some_and(u8::is_ascii_lowercase)
+        && host.iter().all(|b| b.is_ascii_lowercase() || matches!(b, b'.' | b'-'));
+    local_ok && host_ok && (local.len() >= 3 || host.contains(&b'.'))
+}
+
+/// Three or more lowercase words of two or more letters joined by `-`, `_`, `:` or `.`, no digit
+/// (`no-explicit-challenge:also-valid`, `read.only.scope`): a name or a phrase, which no token
+/// generator writes.
+fn word_phrase(v: &[u8]) -> bool {
+    if !v
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'-' | b'_' | b':' | b'.'))
+    {
+        return false;
+    }
+    let mut words = 0;
+    for w in v.split(|b| matches!(b, b'-' | b'_' | b':' | b'.')) {
+        if w.len() < 2 {
+            return false;
+        }
+        words += 1;
+    }
+    words >= 3
 }
 
 /// True when `open` occurs and `close` follows it: `f(x)`, `a[0]` (an unbalanced `]` in a
@@ -1342,6 +1388,25 @@ mod tests {
         assert_eq!(named("password", " = ", "pwd"), None);
         assert_eq!(named("token", ": ", "TokenKind"), None);
         assert_eq!(named("password", ": \"", "password"), None);
+    }
+
+    #[test]
+    fn addresses_and_word_phrases_are_not_secrets() {
+        for v in ["user@host", "apache@localhost", "ops@example.org", "a@mail.example.com"] {
+            assert!(named("password", " = \"", v).is_none(), "{v} read as a password");
+            assert!(named("token", " = \"", v).is_none(), "{v} read as a token");
+        }
+        for v in [
+            "no-explicit-challenge:also-valid",
+            "read.only.scope",
+            "alpha_beta_gamma_delta",
+        ] {
+            assert!(named("token", " = \"", v).is_none(), "{v} read as a token");
+        }
+        // A password with `@` in it, and a token whose words carry digits, still count.
+        assert!(!mail_address(b"P@ssw0rd!x9") && !mail_address(b"mq@h7") && !mail_address(b"Zk4@Mq7Lp"));
+        assert!(named("password", " = \"", "Zk4@Mq7Lp!x9").is_some());
+        assert!(!word_phrase(b"k7f2-ab93-zz81-q0pd") && !word_phrase(b"two-words"));
     }
 
     #[test]

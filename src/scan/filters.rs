@@ -285,6 +285,47 @@ pub fn line_is_comment(hay: &[u8], offset: usize) -> bool {
         .any(|m| t.starts_with(m))
 }
 
+/// True when `path` is test material: a directory named `t`, `test(s)`, `testdata`, `fixtures`,
+/// `spec(s)`, `__tests__` or `__mocks__`, or a file named like a test (`x_test.go`, `test_x.py`,
+/// `x.test.js`, `x.spec.ts`). Password hashes there are the test's own logins and are reported at
+/// low confidence (see `scan::confidence_at`).
+pub fn is_test_path(path: &str) -> bool {
+    const DIRS: &[&str] = &[
+        "t",
+        "test",
+        "tests",
+        "testing",
+        "testdata",
+        "test-data",
+        "test_data",
+        "fixture",
+        "fixtures",
+        "__fixtures__",
+        "spec",
+        "specs",
+        "__tests__",
+        "__mocks__",
+    ];
+    let mut parts = path.split(['/', '\\']).filter(|p| !p.is_empty()).peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_some() {
+            if DIRS.iter().any(|d| part.eq_ignore_ascii_case(d)) {
+                return true;
+            }
+            continue;
+        }
+        let name = part.to_ascii_lowercase();
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        return stem.starts_with("test_")
+            || stem.ends_with("_test")
+            || stem.ends_with("_tests")
+            || stem.ends_with(".test")
+            || stem.ends_with(".spec")
+            || stem.ends_with("_spec");
+    }
+    false
+}
+
 /// True when the line holding byte `offset` carries an allow marker.
 pub fn line_has_allow_comment(hay: &[u8], offset: usize) -> bool {
     let line = super::line_of(hay, offset);
@@ -332,6 +373,34 @@ impl SecretAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_material_is_told_by_its_directories_and_file_names() {
+        for p in [
+            "t/lib-httpd/passwd",
+            "src/tests/conf.yml",
+            "pkg/testdata/creds.json",
+            "web/__tests__/login.js",
+            "app/spec/fixtures/users.yml",
+            "api/client_test.go",
+            "tests.d/../test_login.py",
+            "ui/login.spec.ts",
+            "C:\\repo\\Tests\\app.config",
+        ] {
+            assert!(is_test_path(p), "{p} is test material");
+        }
+        for p in [
+            "src/config.py",
+            "t",
+            "tests.py",
+            "latest/app.env",
+            "contest/x.yml",
+            "attestation.json",
+            "spectrum/a.env",
+        ] {
+            assert!(!is_test_path(p), "{p} is not test material");
+        }
+    }
 
     #[test]
     fn documented_examples_and_templates_are_placeholders() {

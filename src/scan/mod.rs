@@ -20,7 +20,7 @@ use crate::rules::{Confidence, RuleSet};
 use prefilter::KeywordFinder;
 
 pub use entropy::shannon_entropy;
-pub use filters::{is_placeholder, is_stand_in, line_has_allow_comment, SecretAllow};
+pub use filters::{is_placeholder, is_stand_in, is_test_path, line_has_allow_comment, SecretAllow};
 
 /// Bytes before a keyword hit that a rule's regex may start at.
 pub const WINDOW_BEFORE: usize = 256;
@@ -630,6 +630,19 @@ pub fn line_of(hay: &[u8], offset: usize) -> &[u8] {
     let start = memrchr(b'\n', &hay[..offset]).map_or(0, |p| p + 1);
     let end = memchr(b'\n', &hay[offset..]).map_or(hay.len(), |p| offset + p);
     &hay[start..end]
+}
+
+/// The confidence a match is reported at in the file at `path`: the generic scorer's where it
+/// scored the match, else the rule's; low for a password hash in test material (a test's
+/// `htpasswd` holds the hash the test logs in with, and a hash needs cracking to be used).
+/// Generic values keep their score there: real tokens are pasted into tests as often as made-up
+/// ones, and the scorer already tells the two apart. Returns whether the path lowered it.
+pub fn confidence_at(rule: &crate::rules::Rule, scored: Option<Confidence>, path: &str) -> (Confidence, bool) {
+    let base = scored.unwrap_or(rule.spec.confidence);
+    if rule.spec.kind != crate::rules::Kind::PasswordHash || base == Confidence::Low || !is_test_path(path) {
+        return (base, false);
+    }
+    (Confidence::Low, true)
 }
 
 #[cfg(test)]

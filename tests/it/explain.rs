@@ -191,3 +191,28 @@ fn line_limits_the_answer_to_one_line() {
     assert_eq!(c.len(), 1, "{c:#?}");
     assert_eq!(c[0]["reason"], "low_entropy");
 }
+
+#[test]
+fn a_password_hash_in_test_material_is_low_and_explain_says_why() {
+    let t = Tree::new();
+    let line = format!("admin:$apr1${}${}\n", alnum(301, 8), alnum(302, 22));
+    t.write("site/.htpasswd", &line);
+    t.write("tests/fixtures/.htpasswd", &line);
+    // The site's hash is reported; the test's own login is not, at the default confidence.
+    let r = t.run(&["dir", ".", "-f", "json"]);
+    let paths: Vec<String> = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["site/.htpasswd"], "{}", r.stderr);
+    let (reason, detail) = verdict(&explain(&t, &["tests/fixtures/.htpasswd"]), "unix-password-hash");
+    assert_eq!(reason, "below_min_confidence");
+    assert!(detail.contains("test material"), "{detail}");
+    let (reason, _) = verdict(
+        &explain(&t, &["tests/fixtures/.htpasswd", "--min-confidence", "low"]),
+        "unix-password-hash",
+    );
+    assert_eq!(reason, "reported");
+}
