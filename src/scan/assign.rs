@@ -124,6 +124,9 @@ const TOKEN_WORDS: &[&str] = &[
 ];
 /// Words that hint at a credential without naming one.
 const WEAK_WORDS: &[&str] = &["key", "auth", "sig", "signature", "nonce", "verifier", "sid", "hmac"];
+/// Words before `token` that make it a credential's name (`access_token`, `refreshToken`, `bot
+/// token`), where `token` alone is as often a parser's or a paginator's (`next_token`, `csrf_token`).
+const TOKEN_QUALIFIERS: &[&str] = &["access", "refresh", "auth", "bearer", "api", "oauth", "personal", "bot"];
 /// Pairs of words that together name a secret or token (`api key`, `private key`, `consumer key`).
 const KEY_QUALIFIERS: &[(&str, Kind)] = &[
     ("api", Kind::Token),
@@ -651,13 +654,19 @@ fn number_literal(v: &[u8]) -> bool {
 
 /// `AVS_TKN_AFMT_SAMPLE_RATE_U32`, `K_SYS_REVISION_A1`: an upper-case constant's name.
 fn constant_name(v: &[u8]) -> bool {
+    // Words of two or more capitals, a number after them allowed (`IKEEXT_CREDENTIAL0`,
+    // `TLS13_CHACHA20_POLY1305_SHA256`).
+    let word = |p: &[u8]| {
+        let letters = p.iter().take_while(|b| b.is_ascii_uppercase()).count();
+        letters >= 2
+            && p[letters..]
+                .iter()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    };
     v.contains(&b'_')
         && v.iter()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
-        && v.split(|&b| b == b'_')
-            .filter(|p| p.len() >= 2 && p.iter().all(u8::is_ascii_uppercase))
-            .count()
-            >= 2
+        && v.split(|&b| b == b'_').filter(|p| word(p)).count() >= 2
 }
 
 /// `curve25519_compute_value`: a snake_case name with at least two word-like parts.
@@ -734,6 +743,9 @@ pub fn classify_name(key: &[u8]) -> (Option<Kind>, u8, &'static str) {
     let mut best: Option<(usize, Kind, u8)> = None;
     for (i, w) in words.iter().enumerate() {
         let mut found = word_kind(w);
+        if w.eq_ignore_ascii_case(b"token") && i > 0 && eq_any(words[i - 1], TOKEN_QUALIFIERS) {
+            found = Some((Kind::Token, 3));
+        }
         if w.eq_ignore_ascii_case(b"key") && i > 0 {
             if let Some((_, k)) = KEY_QUALIFIERS
                 .iter()
@@ -799,16 +811,32 @@ fn looks_like_code_binding(key: &[u8], gap: &[u8], value: &[u8]) -> bool {
     // `OsString`, `SecretKey`: a type name in a field declaration.
     let type_name =
         value.first().is_some_and(u8::is_ascii_uppercase) && hump && value.iter().all(u8::is_ascii_alphabetic);
-    if type_name {
+    if type_name && !case_scrambled(value) {
         return true;
     }
-    if (underscores || (lower_start && hump)) && !digits {
+    if (underscores || (lower_start && hump)) && !digits && !case_scrambled(value) {
         return true;
     }
     // `password = pwd` in code: a lowercase name, spaces around `=`, a bare word.
     let spaced_eq = gap.starts_with(b" ") && gap.contains(&b'=') && gap.ends_with(b" ");
     let code_key = key.iter().any(u8::is_ascii_lowercase) && !key.contains(&b'.') && !key.contains(&b'-');
     spaced_eq && code_key && !digits && value.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// True when letters change case too often for words (`kQwIOrYvnXmSDkwE…`): in an identifier a
+/// capital starts a word of several letters (`getHttpResponse`, `parseURL`), so a value of 16 or
+/// more characters with four or more single lowercase letters between capitals is generated, not
+/// named (`getUserById` has one).
+fn case_scrambled(v: &[u8]) -> bool {
+    if v.len() < 16 {
+        return false;
+    }
+    let single = |i: usize| {
+        v[i].is_ascii_lowercase()
+            && (i == 0 || !v[i - 1].is_ascii_lowercase())
+            && v.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+    };
+    (0..v.len()).filter(|&i| single(i)).count() >= 4
 }
 
 /// True when the value holds the word its name is about (`token: TokenKind`, `password: "password1"`).
@@ -1388,6 +1416,41 @@ mod tests {
         assert_eq!(named("password", " = ", "pwd"), None);
         assert_eq!(named("token", ": ", "TokenKind"), None);
         assert_eq!(named("password", ": \"", "password"), None);
+    }
+
+    #[test]
+    fn a_qualified_token_name_is_strong_and_a_scrambled_value_is_not_an_identifier() {
+        assert_eq!(classify_name(b"access_token").1, 3);
+        assert_eq!(classify_name(b"refreshToken").1, 3);
+        assert!(classify_name(b"page_token").1 < 3 && classify_name(b"csrf_token").1 < 3);
+        for id in [
+            "getHttpResponseCode",
+            "parseURLFromString",
+            "getUserByIdAndName",
+            "myDBConnectionString",
+        ] {
+            assert!(!case_scrambled(id.as_bytes()), "{id}");
+        }
+        let scrambled: String = "kQwIoRtYvNmXzBcD".chars().cycle().take(32).collect();
+        assert!(case_scrambled(scrambled.as_bytes()));
+        assert!(score(Mode::Key, b"secretkey", b": ", scrambled.as_bytes())
+            .confidence
+            .is_some());
+        assert!(score(Mode::Key, b"secretkey", b": ", b"someVariableName")
+            .confidence
+            .is_none());
+    }
+
+    #[test]
+    fn constant_names_with_numbers_are_names() {
+        for v in [
+            "IKEEXT_CREDENTIAL0",
+            "TLS13_CHACHA20_POLY1305_SHA256_INTERNAL",
+            "MAX_KEY_LEN",
+        ] {
+            assert!(constant_name(v.as_bytes()), "{v}");
+        }
+        assert!(!constant_name(b"A1B2C3D4E5F6") && !constant_name(b"X9_K2"));
     }
 
     #[test]

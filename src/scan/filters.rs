@@ -326,6 +326,21 @@ pub fn is_test_path(path: &str) -> bool {
     false
 }
 
+/// True when the line holding byte `offset` is a run of base64 and nothing else (after
+/// indentation, at least 40 characters, no `=` but as padding at its end): a line of a PEM body or
+/// of an encoded blob, where no name is followed by a value.
+pub fn in_base64_line(hay: &[u8], offset: usize) -> bool {
+    let line = super::line_of(hay, offset).trim_ascii();
+    let body = line
+        .strip_suffix(b"==")
+        .or_else(|| line.strip_suffix(b"="))
+        .unwrap_or(line);
+    body.len() >= 40
+        && body
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+}
+
 /// True when the line holding byte `offset` carries an allow marker.
 pub fn line_has_allow_comment(hay: &[u8], offset: usize) -> bool {
     let line = super::line_of(hay, offset);
@@ -373,6 +388,19 @@ impl SecretAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pem_body_line_is_base64_and_an_assignment_is_not() {
+        let body: String = "QmFzZTY0IGJvZHkgbGluZSBvZiBhIGNlcnRpZmljYXRl".repeat(2);
+        let hay = format!("-----BEGIN CERTIFICATE-----\n{body}\n{}==\n", &body[..40]);
+        assert!(in_base64_line(hay.as_bytes(), 30) && in_base64_line(hay.as_bytes(), hay.len() - 5));
+        let assign = format!("ACME_KEY={body}");
+        assert!(!in_base64_line(assign.as_bytes(), 0), "`=` and `_` are not base64");
+        assert!(!in_base64_line(
+            b"acme key: QmFzZTY0IGJvZHkgbGluZSBvZiBhIGNlcnRpZmljYXRl",
+            0
+        ));
+    }
 
     #[test]
     fn test_material_is_told_by_its_directories_and_file_names() {

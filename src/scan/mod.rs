@@ -407,10 +407,13 @@ impl Scanner {
             }
             // A contextual rule's name must start a word: `lob_key` is not in `blob_key`, `box` not
             // in `inbox` (a camel-case join, `myAcmeKey`, still counts).
-            if !rule.spec.near.is_empty()
-                && filters::name_inside_word(hay, start + caps.get(0).map_or(0, |m| m.start()))
-            {
-                continue;
+            // Nor may it sit in a line of base64 (a PEM body, a data URI): `MfAx` in a certificate
+            // is not the Documo name.
+            if !rule.spec.near.is_empty() {
+                let at = start + caps.get(0).map_or(0, |m| m.start());
+                if filters::name_inside_word(hay, at) || filters::in_base64_line(hay, at) {
+                    continue;
+                }
             }
             let bytes = secret.as_bytes();
             let (s, e) = (start + secret.start(), start + secret.end());

@@ -171,6 +171,9 @@ fn code_expressions_and_identifiers_are_not_reported() {
         "pub log_passwd: __u32,",
         "pub signing_key: OsString,",
         "headers = {'Authorization': 'Bearer ' + token}",
+        "    pub Credential: IKEEXT_CREDENTIAL0,",
+        "sender_password = ops@example.org",
+        "token = no-cached-session:retry-later",
     ] {
         assert!(scan("code.txt", &format!("{line}\n")).is_empty(), "{line}");
     }
@@ -273,4 +276,57 @@ fn private_keys_in_code_are_found() {
     assert!(!scan("Sign.java", &public)
         .iter()
         .any(|(r, _)| r == "private-key-base64-assigned"));
+}
+
+/// A UUID after a qualified token name, a case-scrambled value after a secret name, and OAuth 1.0a
+/// parameters are credentials; a certificate's base64 that happens to spell a provider's name is not.
+#[test]
+fn qualified_token_names_and_scrambled_values_are_reported() {
+    let uuid = format!(
+        "{}-{}-4{}-a{}-{}",
+        hex(1, 8),
+        hex(2, 4),
+        hex(3, 3),
+        hex(4, 3),
+        hex(5, 12)
+    );
+    let found = scan("client.json", &format!("{{\"access_token\": \"{uuid}\"}}\n"));
+    assert!(found.iter().any(|(_, c)| c == "medium"), "{found:?}");
+    let scrambled: String = alnum(7, 40)
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .take(32)
+        .collect();
+    let scrambled: String = scrambled
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i % 2 == 0 {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    assert!(!scan("app.yml", &format!("auth:\n  secretkey: {scrambled}\n")).is_empty());
+    let t = token(9);
+    assert!(!scan("session.py", &format!("    'oauth_token': '{t}',\n")).is_empty());
+    // A PEM body line that contains a provider's name by chance (here `Documo`'s) is not its key.
+    let body = format!("{}Documo{}", alnum(11, 20), alnum(12, 38));
+    let pem = format!(
+        "-----BEGIN CERTIFICATE-----\n{body}\n{}\n-----END CERTIFICATE-----\n",
+        alnum(13, 64)
+    );
+    assert!(
+        !scan("cert.pem", &pem).iter().any(|(r, _)| r.starts_with("documo")),
+        "a name inside base64 is no name"
+    );
+}
+
+/// `n` lowercase hex digits, made at run time.
+fn hex(seed: u64, n: usize) -> String {
+    alnum(seed, n)
+        .bytes()
+        .map(|b| char::from(b"0123456789abcdef"[usize::from(b % 16)]))
+        .collect()
 }
