@@ -400,6 +400,6 @@ fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
     writeln!(out, "from:        {}", one(&r.origin))?;
     writeln!(out, "\n{}\n", escape(s.description.trim()))?;
     writeln!(out, "Revoke and rotate: {}\n", one(&s.runbook.url))?;
-    writeln!(out, "{}", escape(s.runbook.steps.trim_end()))?;
+    writeln!(out, "{}", escape(s.runbook.steps_with_proof().trim_end()))?;
     Ok(())
 }
