@@ -160,6 +160,8 @@ fn describe(e: ureq::Error) -> String {
         ureq::Error::Tls(e) => format!("TLS: {e}"),
         ureq::Error::RequireHttpsOnly(_) => "refused: not HTTPS".into(),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::PermissionDenied => e.to_string(),
+        // rustls reports certificate problems through an InvalidData I/O error.
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => format!("TLS: {e}"),
         ureq::Error::Io(e) => format!("I/O: {}", e.kind()),
         ureq::Error::BodyExceedsLimit(_) => format!("response body larger than {} KiB, dropped", MAX_BODY / 1024),
         _ => "request failed".into(),
