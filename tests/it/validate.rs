@@ -633,8 +633,12 @@ fn twilio_auth_tokens_are_checked_with_the_account_sid_beside_them() {
 fn the_readme_provider_table_is_generated_from_the_validators() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let table = leakhound::validate::table_markdown();
+    if !readme.contains(&table) {
+        let fresh = concat!(env!("CARGO_TARGET_TMPDIR"), "/validation-table.md");
+        std::fs::write(fresh, &table).unwrap();
+    }
     assert!(
         readme.contains(&table),
-        "README.md's validation table is stale; regenerate it with leakhound::validate::table_markdown()"
+        "README.md's validation table is stale; the current one is in target/tmp/validation-table.md"
     );
 }
