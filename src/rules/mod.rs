@@ -100,8 +100,8 @@ impl Runbook {
         // Continue the rule's numbering when its last line is a numbered step.
         let last_number = steps
             .lines()
-            .filter_map(|l| l.trim_start().split_once(". ").and_then(|(n, _)| n.parse::<u32>().ok()))
-            .last();
+            .rev()
+            .find_map(|l| l.trim_start().split_once(". ").and_then(|(n, _)| n.parse::<u32>().ok()));
         let proof = "Prove it: save the scan as JSON (`-f json -o report.json`) and run `leakhound validate -i \
                      report.json` once revoked; it asks the provider again and exits 0 only when no key is live.";
         match last_number {
