@@ -604,15 +604,18 @@ fn twilio_auth_tokens_are_checked_with_the_account_sid_beside_them() {
     let server = Server::start();
     let t = Tree::new();
     let sid = format!("AC{}", "0123456789abcdef0123456789abcdef");
-    let token = "4b754c96e549ba2da9dd7fe57068b0d2".chars().rev().collect::<String>();
+    let hex = |seed| -> String {
+        alnum(seed, 32)
+            .bytes()
+            .map(|b| char::from(b"0123456789abcdef"[usize::from(b % 16)]))
+            .collect()
+    };
+    let token = hex(40);
     t.write(
         "twilio.env",
         format!("TWILIO_ACCOUNT_SID={sid}\nTWILIO_AUTH_TOKEN={token}\n"),
     );
-    t.write(
-        "lonely/twilio.env",
-        format!("TWILIO_AUTH_TOKEN={}\n", token.replace('4', "5")),
-    );
+    t.write("lonely/twilio.env", format!("TWILIO_AUTH_TOKEN={}\n", hex(41)));
     let r = server.run(t.path(), &["dir", ".", "--validate", "-f", "json"]);
     let findings = r.findings();
     let with_sid = findings.iter().find(|f| f["path"] == "twilio.env").unwrap();
