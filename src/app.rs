@@ -379,7 +379,19 @@ pub fn scan_with_extra(
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "leakhound: {}", report::text::summary_line(&summary));
         if summary.findings > 0 && out.format == Format::Text {
-            let args: Vec<String> = std::env::args().skip(1).collect();
+            // The suggested baseline run needs no network: drop the validation flags.
+            let mut args: Vec<String> = Vec::new();
+            let mut it = std::env::args().skip(1);
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--validate" => {}
+                    "--validate-max-requests" => {
+                        it.next();
+                    }
+                    _ if a.starts_with("--validate-max-requests=") => {}
+                    _ => args.push(a),
+                }
+            }
             let _ = write!(err, "{}", report::text::next_steps(&summary, &args, baseline_path));
         }
     }

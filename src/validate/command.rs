@@ -259,6 +259,8 @@ pub fn run(args: ValidateArgs) -> Result<u8> {
             report.source.clone()
         },
         roots: roots.iter().map(|r| r.display().to_string()).collect(),
+        files_scanned: places.len() as u64,
+        bytes_scanned: places.iter().map(|(_, b)| b.len() as u64).sum(),
         findings: findings.len() as u64,
         rules_loaded: settings.rules.len(),
         ..crate::report::Summary::default()
