@@ -282,13 +282,21 @@ fn list(out: &mut dyn Write, rules: &RuleSet, format: ListFormat) -> Result<()> 
             )?;
             writeln!(
                 out,
-                "| id | provider | what it finds | severity | confidence | revoke |"
+                "| id | provider | what it finds | severity | confidence | revoke | `--validate` |"
             )?;
-            writeln!(out, "|---|---|---|---|---|---|")?;
+            writeln!(out, "|---|---|---|---|---|---|---|")?;
             for r in &rules.rules {
+                // The validator id (README "Validation"), or why there is none.
+                let validate = match crate::validate::providers::for_rule(&r.spec.id) {
+                    Some(v) if matches!(v.kind, crate::validate::providers::Kind::NoEndpoint(_)) => {
+                        "no read-only endpoint".to_string()
+                    }
+                    Some(v) => format!("`{}`", v.id),
+                    None => String::new(),
+                };
                 writeln!(
                     out,
-                    "| `{}` | {} | {} | {} | {} | [runbook]({}) |",
+                    "| `{}` | {} | {} | {} | {} | [runbook]({}) | {validate} |",
                     r.spec.id,
                     md_cell(&r.spec.provider),
                     md_cell(&r.spec.name),
