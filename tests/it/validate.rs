@@ -645,3 +645,41 @@ fn the_readme_provider_table_is_generated_from_the_validators() {
         "README.md's validation table is stale; the current one is in target/tmp/validation-table.md"
     );
 }
+
+#[test]
+fn a_self_hosted_github_is_reached_through_the_configuration() {
+    let server = Server::start();
+    let t = Tree::new();
+    let pat = github_pat(2026);
+    let bot = format!("xox{}-{}-{}-{}", "b", "757969552167", "5967395166538", alnum(70, 24));
+    server.accept(&pat);
+    server.accept(&bot);
+    t.write("app.env", format!("GITHUB_TOKEN={pat}\nSLACK_BOT_TOKEN={bot}\n"));
+    std::fs::copy(&server.ca_file, t.path().join("corp-ca.pem")).unwrap();
+    t.write(
+        ".leakhound.toml",
+        format!(
+            "[validate]\nproviders = [\"github\"]\ngithub_url = \"{}/\"\nca_file = \"corp-ca.pem\"\n",
+            server.base()
+        ),
+    );
+    // No test-only variables: only what a GitHub Enterprise Server user would write.
+    let out = Command::new(bin())
+        .args(["dir", ".", "--validate", "-f", "json"])
+        .current_dir(t.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap().clone();
+    assert_eq!(
+        status_of(&findings, "github-classic-pat"),
+        ("live", "login octocat, scopes repo, admin:org")
+    );
+    let (s, d) = status_of(&findings, "slack-bot-token");
+    assert_eq!(s, "unknown");
+    assert!(d.contains("not enabled"), "{d}");
+    assert_eq!(server.requests(), vec!["GET /user".to_string()]);
+}
