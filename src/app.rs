@@ -29,6 +29,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Rules(cmd) => crate::rules::check::run_rules_command(cmd),
         Command::InstallHook(args) => crate::hooks::run_install(args),
         Command::PrePush(args) => crate::hooks::run_pre_push(args),
+        Command::Validate(args) => crate::validate::command::run(args),
     }
 }
 
@@ -295,10 +296,12 @@ pub fn scan_with_extra(
         None => None,
     };
     let scanner = Scanner::new(settings.rules.clone(), settings.secret_allow.clone())?;
-    let mut pipeline = Pipeline::new(scanner, out.redact, baseline, out.quiet)
+    // `--validate` needs the raw secrets after the scan; they are redacted before any output,
+    // and JSON Lines are written at the end instead of streamed.
+    let mut pipeline = Pipeline::new(scanner, out.redact && !out.validate, baseline, out.quiet)
         .min_confidence(settings.min_confidence(out.min_confidence));
     let mut dest = Destination::open(out.path.as_deref())?;
-    if out.format == Format::Jsonl {
+    if out.format == Format::Jsonl && !out.validate {
         pipeline = pipeline.stream_to(dest.writer()?, out.write_baseline.is_some() || !out.also.is_empty());
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -309,6 +312,20 @@ pub fn scan_with_extra(
     let extra = pool.install(|| body(&pipeline))?;
     drop(progress);
     let (mut findings, stats, baseline) = pipeline.finish();
+    if out.validate {
+        let src = crate::validate::reread::Sources {
+            source: source.to_string(),
+            roots: roots.iter().map(PathBuf::from).collect(),
+        };
+        crate::validate::command::after_scan(
+            &mut findings,
+            settings,
+            out.validate_max_requests,
+            out.redact,
+            &src,
+            out.quiet,
+        );
+    }
     crate::triage::annotate(&mut findings);
 
     let summary = Summary {
@@ -325,7 +342,11 @@ pub fn scan_with_extra(
         extra,
     };
     let color = out.path.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    if out.format != Format::Jsonl {
+    if out.format == Format::Jsonl && out.validate {
+        let mut w = dest.writer()?;
+        report::json::write_lines(&mut w, &findings)?;
+        w.flush()?;
+    } else if out.format != Format::Jsonl {
         let mut w = dest.writer()?;
         report::write(out.format, &mut w, &findings, &summary, &settings.rules, color)?;
     }
@@ -358,7 +379,19 @@ pub fn scan_with_extra(
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "leakhound: {}", report::text::summary_line(&summary));
         if summary.findings > 0 && out.format == Format::Text {
-            let args: Vec<String> = std::env::args().skip(1).collect();
+            // The suggested baseline run needs no network: drop the validation flags.
+            let mut args: Vec<String> = Vec::new();
+            let mut it = std::env::args().skip(1);
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--validate" => {}
+                    "--validate-max-requests" => {
+                        it.next();
+                    }
+                    _ if a.starts_with("--validate-max-requests=") => {}
+                    _ => args.push(a),
+                }
+            }
             let _ = write!(err, "{}", report::text::next_steps(&summary, &args, baseline_path));
         }
     }

@@ -42,6 +42,10 @@ pub enum Command {
     InstallHook(InstallHookArgs),
     /// Scan the commits being pushed; run from a pre-push hook (git's or pre-commit's).
     PrePush(PrePushArgs),
+    /// Re-check an earlier JSON or JSON Lines report: re-read each secret from its place, make sure
+    /// it still has the finding's fingerprint, and ask its provider whether it is live. Exit 0 when
+    /// none is live, 1 when one is, 2 when the report is unreadable or a check failed.
+    Validate(ValidateArgs),
 }
 
 /// Output format of a scan.
@@ -124,6 +128,41 @@ pub struct ScanArgs {
     /// one scan, several reports.
     #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also_report)]
     pub also_report: Vec<(Format, PathBuf)>,
+    /// After the scan, ask each secret's provider whether it is live: one read-only request per
+    /// unique secret (network; see "Validation" in the README).
+    #[arg(long)]
+    pub validate: bool,
+    /// With --validate: send at most N requests in all [default: 200].
+    #[arg(long, value_name = "N", requires = "validate")]
+    pub validate_max_requests: Option<usize>,
+}
+
+/// `leakhound validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The report of an earlier scan (`-f json` or `-f jsonl`).
+    #[arg(short = 'i', long, value_name = "REPORT")]
+    pub input: PathBuf,
+    /// Scan root (or git repository) the report's paths are relative to [default: the report's
+    /// roots, then the current directory].
+    #[arg(long, value_name = "PATH")]
+    pub root: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (created with mode 0600) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (its rules and `[validate]` table) [default: .leakhound.toml in the
+    /// first root, if present].
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Send at most N requests in all [default: 200].
+    #[arg(long, value_name = "N")]
+    pub validate_max_requests: Option<usize>,
+    /// Print no summary on stderr (errors are still printed).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 }
 
 /// Parses `sarif=out.sarif` for `--also-report`.

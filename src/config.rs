@@ -46,6 +46,9 @@ pub struct ConfigFile {
     /// Lowest confidence reported when `--min-confidence` is not given.
     #[serde(default)]
     pub min_confidence: Option<rules::Confidence>,
+    /// `[validate]`: settings for `--validate` and `leakhound validate`.
+    #[serde(default)]
+    pub validate: crate::validate::ValidateConfig,
 }
 
 fn yes() -> bool {
@@ -81,6 +84,8 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     /// The configuration's `min_confidence`.
     pub min_confidence: Option<rules::Confidence>,
+    /// The configuration's `[validate]` table.
+    pub validate: crate::validate::ValidateConfig,
 }
 
 /// Confidence reported when neither `--min-confidence` nor the configuration says: weak generic
@@ -186,6 +191,7 @@ impl Settings {
             }),
             config_path: path,
             min_confidence: file.min_confidence,
+            validate: file.validate,
         })
     }
 }
@@ -267,6 +273,10 @@ pub struct Output {
     pub also: Vec<(Format, PathBuf)>,
     /// `--min-confidence`, when given.
     pub min_confidence: Option<rules::Confidence>,
+    /// `--validate`.
+    pub validate: bool,
+    /// `--validate-max-requests`.
+    pub validate_max_requests: Option<usize>,
 }
 
 impl Output {
@@ -298,6 +308,8 @@ impl Output {
             report_stale: a.report_stale,
             also: a.also_report.clone(),
             min_confidence: a.min_confidence.map(Into::into),
+            validate: a.validate,
+            validate_max_requests: a.validate_max_requests,
         })
     }
 }

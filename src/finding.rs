@@ -151,6 +151,48 @@ pub struct Finding {
     /// path rule matches it: folded into the content finding instead of reported beside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_fact: Option<PathFact>,
+    /// Whether the provider still accepts the secret (`--validate`, `leakhound validate`); absent
+    /// when it was not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
+}
+
+/// What a provider's read-only identity endpoint said about a secret (see `validate`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validation {
+    /// The verdict.
+    pub status: ValidationStatus,
+    /// When the check ran (RFC 3339, UTC).
+    pub checked_at: String,
+    /// What the provider said that helps triage (login, scopes, account), or why there is no
+    /// verdict. Never the secret, never a response body.
+    pub detail: String,
+}
+
+/// The verdict of a live check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValidationStatus {
+    /// The provider accepts the secret: revoke it now.
+    Live,
+    /// The provider rejects the secret as invalid or revoked.
+    Revoked,
+    /// No verdict: no validator, a companion value missing, rate limited, budget used up.
+    Unknown,
+    /// The check failed (network, TLS, an unexpected answer).
+    Error,
+}
+
+impl ValidationStatus {
+    /// The lowercase name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValidationStatus::Live => "live",
+            ValidationStatus::Revoked => "revoked",
+            ValidationStatus::Unknown => "unknown",
+            ValidationStatus::Error => "error",
+        }
+    }
 }
 
 /// Where a file flagged by a path rule sits: shared through git or an image, or only local.
@@ -331,6 +373,7 @@ impl Finding {
             occurrences: None,
             shared_environments: Vec::new(),
             path_fact: None,
+            validation: None,
         }
     }
 

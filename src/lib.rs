@@ -18,5 +18,6 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod triage;
+pub mod validate;
 
 pub use app::run;

@@ -125,8 +125,18 @@ pub fn annotate(findings: &mut [Finding]) {
         });
         members.get_mut(&key).expect("just inserted").push(i);
     }
-    let best = |idx: &Vec<usize>| idx.iter().map(|&i| findings[i].priority).max().unwrap_or(Priority::Low);
-    let mut keyed: Vec<(Priority, usize, &String)> = order
+    // A key its provider still accepts (`--validate`) comes before everything else.
+    let best = |idx: &Vec<usize>| {
+        let live = idx.iter().any(|&i| {
+            findings[i]
+                .validation
+                .as_ref()
+                .is_some_and(|v| v.status == crate::finding::ValidationStatus::Live)
+        });
+        let p = idx.iter().map(|&i| findings[i].priority).max().unwrap_or(Priority::Low);
+        (live, p)
+    };
+    let mut keyed: Vec<((bool, Priority), usize, &String)> = order
         .iter()
         .enumerate()
         .map(|(pos, k)| (best(&members[k]), pos, k))

@@ -27,3 +27,13 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
     writeln!(out)?;
     Ok(())
 }
+
+/// Writes findings as JSON Lines at once (when they could not be streamed: `--validate` checks
+/// them after the scan, `leakhound validate` rewrites a report).
+pub fn write_lines(out: &mut dyn Write, findings: &[Finding]) -> Result<()> {
+    for f in findings {
+        serde_json::to_writer(&mut *out, f)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

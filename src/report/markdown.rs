@@ -101,6 +101,17 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
             f.confidence,
             code(&f.fingerprint)
         )?;
+        if let Some(v) = &f.validation {
+            let lead = match v.status {
+                crate::finding::ValidationStatus::Live => {
+                    "**LIVE: the provider still accepts this key. Revoke it first.**"
+                }
+                crate::finding::ValidationStatus::Revoked => "**Revoked:** the provider rejects this key.",
+                crate::finding::ValidationStatus::Unknown => "**Validation unknown:**",
+                crate::finding::ValidationStatus::Error => "**Validation failed:**",
+            };
+            writeln!(out, "\n{lead} {} (checked {}).", md(&v.detail), md(&v.checked_at))?;
+        }
         if let Some(pair) = &f.pair {
             writeln!(
                 out,
@@ -189,7 +200,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], summary: &Summary) -> Re
             out,
             "\n<details><summary>Runbook: {}</summary>\n\n{}\n\n</details>\n",
             md(&f.rule_name),
-            block(f.runbook.steps.trim())
+            block(f.runbook.steps_with_proof().trim())
         )?;
     }
     Ok(())

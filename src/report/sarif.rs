@@ -78,13 +78,14 @@ fn text(s: impl Into<String>) -> MultiformatMessageString {
 
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
     let s = &rule.spec;
-    let help_text = format!("Revoke and rotate: {}\n\n{}", s.runbook.url, s.runbook.steps.trim());
+    let steps = s.runbook.steps_with_proof();
+    let help_text = format!("Revoke and rotate: {}\n\n{}", s.runbook.url, steps.trim());
     let help_md = format!(
         "**{}** ({})\n\n{}\n\n### Revoke and rotate\n\n{}\n\n[Provider documentation]({})",
         s.name,
         s.provider,
         s.description.trim(),
-        s.runbook.steps.trim(),
+        steps.trim(),
         s.runbook.url
     );
     let mut tags = vec![
@@ -214,8 +215,17 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
     if let Some(fact) = &f.path_fact {
         where_.push_str(&format!(" It is {}.", fact.note));
     }
+    let live = f
+        .validation
+        .as_ref()
+        .is_some_and(|v| v.status == crate::finding::ValidationStatus::Live);
+    let checked = match &f.validation {
+        Some(v) if live => format!("LIVE: {} accepts this key ({}). ", f.provider, v.detail),
+        Some(v) => format!("Validation: {} ({}). ", v.status.as_str(), v.detail),
+        None => String::new(),
+    };
     let message = format!(
-        "{} ({}, {} confidence) found. Revoke and rotate it: {}.{} Deleting it from the code does not make it safe.",
+        "{} ({}, {} confidence) found. {checked}Revoke and rotate it: {}.{} Deleting it from the code does not make it safe.",
         f.rule_name, f.provider, f.confidence, f.runbook.url, where_
     );
     let mut fps = BTreeMap::new();
@@ -229,6 +239,9 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
     );
     if let Some(fact) = &f.path_fact {
         extra.insert("path_fact".to_string(), json!(fact));
+    }
+    if let Some(v) = &f.validation {
+        extra.insert("validation".to_string(), json!(v));
     }
     if let Some(g) = &f.git {
         let mut v = serde_json::to_value(g).unwrap_or(Value::Null);
@@ -245,7 +258,11 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
     }
     let mut b = SarifResult::builder()
         .rule_id(f.rule_id.clone())
-        .level(confidence_level(f.confidence))
+        .level(if live {
+            ResultLevel::Error
+        } else {
+            confidence_level(f.confidence)
+        })
         .message(Message::builder().text(message).build())
         .locations(vec![location])
         .partial_fingerprints(fps)

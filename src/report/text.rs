@@ -57,6 +57,20 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], color: bool) -> Result<(
             )?;
         }
         writeln!(out, "  secret  {}", escape_line(&f.secret))?;
+        if let Some(v) = &f.validation {
+            let color = match v.status {
+                crate::finding::ValidationStatus::Live => "1;31",
+                crate::finding::ValidationStatus::Revoked => "32",
+                _ => "33",
+            };
+            let line = format!("{}: {}", v.status.as_str().to_ascii_uppercase(), escape_line(&v.detail));
+            writeln!(
+                out,
+                "  status  {} (checked {})",
+                p.wrap(color, &line),
+                escape_line(&v.checked_at)
+            )?;
+        }
         writeln!(out, "  sure    {} confidence", f.confidence)?;
         if let Some(pair) = &f.pair {
             writeln!(

@@ -282,13 +282,21 @@ fn list(out: &mut dyn Write, rules: &RuleSet, format: ListFormat) -> Result<()> 
             )?;
             writeln!(
                 out,
-                "| id | provider | what it finds | severity | confidence | revoke |"
+                "| id | provider | what it finds | severity | confidence | revoke | `--validate` |"
             )?;
-            writeln!(out, "|---|---|---|---|---|---|")?;
+            writeln!(out, "|---|---|---|---|---|---|---|")?;
             for r in &rules.rules {
+                // The validator id (README "Validation"), or why there is none.
+                let validate = match crate::validate::providers::for_rule(&r.spec.id) {
+                    Some(v) if matches!(v.kind, crate::validate::providers::Kind::NoEndpoint(_)) => {
+                        "no read-only endpoint".to_string()
+                    }
+                    Some(v) => format!("`{}`", v.id),
+                    None => String::new(),
+                };
                 writeln!(
                     out,
-                    "| `{}` | {} | {} | {} | {} | [runbook]({}) |",
+                    "| `{}` | {} | {} | {} | {} | [runbook]({}) | {validate} |",
                     r.spec.id,
                     md_cell(&r.spec.provider),
                     md_cell(&r.spec.name),
@@ -400,6 +408,6 @@ fn show(out: &mut dyn Write, r: &Rule) -> Result<()> {
     writeln!(out, "from:        {}", one(&r.origin))?;
     writeln!(out, "\n{}\n", escape(s.description.trim()))?;
     writeln!(out, "Revoke and rotate: {}\n", one(&s.runbook.url))?;
-    writeln!(out, "{}", escape(s.runbook.steps.trim_end()))?;
+    writeln!(out, "{}", escape(s.runbook.steps_with_proof().trim_end()))?;
     Ok(())
 }

@@ -92,6 +92,26 @@ pub struct Runbook {
     pub steps: String,
 }
 
+impl Runbook {
+    /// The steps as every report shows them: the rule's own, then one last step, the same for
+    /// every rule, that proves the revocation worked (`leakhound validate`).
+    pub fn steps_with_proof(&self) -> String {
+        let steps = self.steps.trim_end();
+        // Continue the rule's numbering when its last line is a numbered step.
+        let last_number = steps
+            .lines()
+            .rev()
+            .find_map(|l| l.trim_start().split_once(". ").and_then(|(n, _)| n.parse::<u32>().ok()));
+        let proof = "Prove it: save the scan as JSON (`-f json -o report.json`) and run `leakhound validate -i \
+                     report.json` once revoked; it asks the provider again and exits 0 only when no key is live.";
+        match last_number {
+            Some(n) => format!("{steps}\n{}. {proof}", n + 1),
+            None if steps.is_empty() => proof.to_string(),
+            None => format!("{steps}\n\n{proof}"),
+        }
+    }
+}
+
 /// One provider's shared runbook (`[[providers]]` in a rule file): the rules of that provider that
 /// carry no `[rules.runbook]` of their own get the steps built from it, so a catalogue of hundreds of
 /// rules does not repeat the same five steps hundreds of times.

@@ -896,6 +896,17 @@ fn is_partial_clone(repo: &gix::Repository) -> bool {
     })
 }
 
+/// The stored content of one object (a blob; a commit or tag for findings in messages), for
+/// `leakhound validate` re-reading a finding from history.
+pub fn read_object(repo: &Path, id: &str) -> Result<Vec<u8>> {
+    let repo = open(repo)?.to_thread_local();
+    let oid = ObjectId::from_hex(id.as_bytes()).map_err(|e| anyhow!("{id:?} is not an object id: {e}"))?;
+    let obj = repo
+        .find_object(oid)
+        .map_err(|e| anyhow!("object {id} is not in the repository: {e}"))?;
+    Ok(obj.data.to_vec())
+}
+
 /// Opens the repository containing `path`, reading no global or system configuration.
 fn open(path: &Path) -> Result<gix::ThreadSafeRepository> {
     let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;

@@ -21,3 +21,4 @@ mod redact;
 mod rules;
 mod stdin;
 mod triage;
+mod validate;
