@@ -368,8 +368,7 @@ fn clone(url: &str, dest: &Path, timeout: Duration) -> Result<()> {
             }
             let msg = err
                 .lines()
-                .filter(|l| !l.trim().is_empty())
-                .last()
+                .rfind(|l| !l.trim().is_empty())
                 .unwrap_or("")
                 .trim()
                 .to_string();
