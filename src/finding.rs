@@ -155,6 +155,10 @@ pub struct Finding {
     /// when it was not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
+    /// The id of the work-list target this finding came from (`leakhound scan-list`, `merge`);
+    /// absent for single-target scans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 /// What a provider's read-only identity endpoint said about a secret (see `validate`).
@@ -374,6 +378,7 @@ impl Finding {
             shared_environments: Vec::new(),
             path_fact: None,
             validation: None,
+            target: None,
         }
     }
 

@@ -15,6 +15,7 @@ mod git;
 mod hooks;
 mod hostile;
 mod image;
+mod org;
 mod paths;
 mod precision;
 mod redact;
