@@ -541,6 +541,12 @@ impl Pipeline {
                 finding.confidence = c;
                 finding.priority = crate::triage::priority(finding.severity, c, finding.git.as_ref());
             }
+            if m.loose {
+                finding.detail = Some(format!(
+                    "the name says {}, but the value is not in its documented format: check it before revoking",
+                    finding.provider
+                ));
+            }
             if let Some(j) = partners[i] {
                 let n = matches[j];
                 let (pl, pc) = LineCounter::new().locate(bytes, n.start);

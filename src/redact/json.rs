@@ -100,6 +100,7 @@ pub(crate) fn redact_line(
                         start: m.start - a,
                         end: m.end - a,
                         confidence: m.confidence,
+                        loose: m.loose,
                     })
                     .collect();
                 splice(&line[a..b], &local, &mut |m: &Match, secret: &[u8]| {

@@ -278,6 +278,7 @@ impl Redactor<'_> {
                     start: m.start - line_start,
                     end: m.end - line_start,
                     confidence: m.confidence,
+                    loose: m.loose,
                 })
                 .collect();
             let json = if whole && json::is_candidate(body) && local.iter().all(|m| m.end <= body.len()) {

@@ -108,7 +108,7 @@ pub fn check_rule(rule: &Rule) -> Vec<String> {
         Err(e) => return vec![format!("{e:#}")],
     };
     let scanner = match Scanner::new(Arc::new(RuleSet { rules: vec![single] }), SecretAllow::default()) {
-        Ok(s) => s,
+        Ok(s) => s.strict(),
         Err(e) => return vec![format!("cannot build the prefilter: {e:#}")],
     };
     let keywords: Vec<Vec<u8>> = rule

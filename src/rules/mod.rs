@@ -396,6 +396,9 @@ pub struct Rule {
     pub shapeless: bool,
     regex: OnceLock<Regex>,
     path: OnceLock<Option<Regex>>,
+    /// The rule's loose form ([`loose_pattern`]), compiled on first use; `None` for rules without one.
+    loose: Option<String>,
+    loose_regex: OnceLock<Regex>,
 }
 
 impl Rule {
@@ -405,6 +408,7 @@ impl Rule {
         validate_shape(&spec).with_context(|| format!("rule `{}` in {origin}", spec.id))?;
         let generic = spec.id.starts_with("generic-") || spec.tags.iter().any(|t| t == "generic");
         let shapeless = spec.value.as_deref().is_some_and(is_shapeless);
+        let loose = if generic { None } else { loose_pattern(&spec) };
         let rule = Rule {
             spec,
             origin,
@@ -412,6 +416,8 @@ impl Rule {
             shapeless,
             regex: OnceLock::new(),
             path: OnceLock::new(),
+            loose,
+            loose_regex: OnceLock::new(),
         };
         if eager {
             let ctx = || format!("rule `{}` in {}", rule.spec.id, rule.origin);
@@ -431,6 +437,23 @@ impl Rule {
             Ok(re) => re,
             Err(e) => panic!("rule `{}` failed to compile: {e:#}", self.spec.id),
         })
+    }
+
+    /// The rule's loose form, if it has one: its provider's name, a credential word and a random
+    /// value of any shape (see [`loose_pattern`]).
+    pub fn loose_regex(&self) -> Option<&Regex> {
+        let pattern = self.loose.as_ref()?;
+        Some(self.loose_regex.get_or_init(|| {
+            match RegexBuilder::new(pattern)
+                .unicode(false)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_SIZE_LIMIT)
+                .build()
+            {
+                Ok(re) => re,
+                Err(e) => panic!("rule `{}`: its loose form failed to compile: {e}", self.spec.id),
+            }
+        }))
     }
 
     /// True when the rule matches content (it has a `regex`).
@@ -599,6 +622,60 @@ fn is_shapeless(value: &str) -> bool {
     let broad = class.contains("A-Z") && class.contains("a-z") && class.contains("0-9");
     let number = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
     matches!(range.split_once(','), Some((lo, hi)) if number(lo) && number(hi) && lo != hi) && broad
+}
+
+/// Words that say a value is a credential, one of which must follow the provider's name in a loose
+/// match (`acme_SECRET`, `AcmeApiKey`, `acme private token`).
+const LOOSE_CORE: &str =
+    "api[_\\-]?key|apikey|keys?|secrets?|tokens?|tkn|access|private|pat|passwords?|passwd|pass|pwd|credentials?|auth";
+/// Words that may qualify the credential word (`acme_LIVE_SECRET_KEY`, `acme personal access token`).
+const LOOSE_MODIFIER: &str = "api|app|client|service|server|user|bot|personal|account|project|org|admin|master|live|prod|production|test|sandbox|dev|webhook|signing|shared|integration|public|rest|oauth|bearer|access|private|secret|read|write";
+
+/// A rule's loose form: where a value sits next to the provider's name and a credential word but is
+/// not in the provider's documented format (`acme_secret_key = <random 24 characters>` where Acme
+/// documents 32 hex), the scanner still reports it, as the provider's rule at medium confidence with
+/// a note that the shape differs. The names are the rule's `near` names, or for a pattern rule its
+/// keywords that spell the provider's name; rules with a checksum or a format parser have none
+/// (their format is exact), nor do generic rules.
+///
+/// The name is followed by an optional run of credential words (at least one core word such as
+/// `key`, `secret`, `token`, `password`, with modifiers such as `live`, `client`, `personal`),
+/// then an assignment (`=`, `:`, `:=`, `=>`) or blanks, an optional quote, and the value: 12 to
+/// 256 token bytes. What the value must look like (random, not a word, path or placeholder) is
+/// checked by the scanner, as is the rule that a bare name without a credential word is followed by
+/// an assignment.
+pub fn loose_pattern(spec: &RuleSpec) -> Option<String> {
+    if spec.checksum.is_some() || spec.format.is_some() || spec.regex.is_none() || spec.path.is_some() {
+        return None;
+    }
+    let squash = |s: &str| -> String {
+        s.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect()
+    };
+    let names: Vec<&String> = if !spec.near.is_empty() {
+        spec.near.iter().collect()
+    } else {
+        let provider = squash(&spec.provider);
+        spec.keywords
+            .iter()
+            .filter(|k| {
+                k.len() >= 4
+                    && k.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && provider.len() >= 4
+                    && (provider.contains(&squash(k)) || squash(k).contains(&provider))
+            })
+            .collect()
+    };
+    if names.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+    Some(format!(
+        r#"(?i:(?P<name>{names})(?P<words>[a-z0-9]{{0,12}}?(?:[ \t_.\-]{{0,2}}(?:{LOOSE_MODIFIER}))*?[ \t_.\-]{{0,2}}(?:{LOOSE_CORE})(?:[ \t_.\-]{{0,2}}(?:{LOOSE_MODIFIER}|{LOOSE_CORE}))*?)?)["'\]]?(?P<op>[ \t]*(?::=|=>|[:=])[ \t]*|[ \t]+|-)(?:\\?["'`])?(?P<secret>[A-Za-z0-9][A-Za-z0-9_\-.+/=]{{10,254}}[A-Za-z0-9=])(?:[^A-Za-z0-9_\-.+/=]|[.\-](?:[^A-Za-z0-9_\-+/=]|$)|$)"#,
+        names = names.join("|"),
+    ))
 }
 
 /// A provider other scanners detect that this catalogue deliberately leaves out, and why (no

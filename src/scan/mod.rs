@@ -39,6 +39,9 @@ pub struct Match {
     /// The confidence the generic scorer ([`assign`]) gave this match, overriding the rule's own;
     /// `None` for rules that are not scored.
     pub confidence: Option<Confidence>,
+    /// Found by the rule's loose form ([`crate::rules::loose_pattern`]): the provider's name and a
+    /// credential word before a random value that is not in the provider's documented format.
+    pub loose: bool,
 }
 
 /// Why a candidate was dropped; counted for the summary.
@@ -163,6 +166,11 @@ pub struct Scanner {
     format_rules: Vec<(String, usize)>,
     /// Per rule: how the generic scorer reads its captures, for rules tagged `score:*`.
     scored: Vec<Option<assign::Mode>>,
+    /// Whether rules' loose forms run (off in `rules check`, which proves the documented formats).
+    loose: bool,
+    /// Per rule: its loose form may run. Not for a provider with a checksummed token format
+    /// (GitHub, PyPI, npm): a random value after `GITHUB_TOKEN` is none of its documented kinds.
+    loose_ok: Vec<bool>,
 }
 
 impl Scanner {
@@ -224,7 +232,19 @@ impl Scanner {
             .iter()
             .map(|r| assign::Mode::from_tags(&r.spec.tags))
             .collect();
+        let checksummed: std::collections::HashSet<&str> = rules
+            .rules
+            .iter()
+            .filter(|r| r.spec.checksum.is_some())
+            .map(|r| r.spec.provider.as_str())
+            .collect();
+        let loose_ok = rules
+            .rules
+            .iter()
+            .map(|r| !checksummed.contains(r.spec.provider.as_str()))
+            .collect();
         Ok(Scanner {
+            loose_ok,
             format_rules,
             scored,
             rules,
@@ -234,7 +254,15 @@ impl Scanner {
             path_only,
             path_set: Default::default(),
             pair_targets,
+            loose: true,
         })
+    }
+
+    /// This scanner without the rules' loose forms: only values in each provider's documented
+    /// format are found. `rules check` uses it to prove the formats.
+    pub fn strict(mut self) -> Scanner {
+        self.loose = false;
+        self
     }
 
     /// The rules this scanner matches.
@@ -400,11 +428,13 @@ impl Scanner {
     fn confirm(&self, hay: &[u8], r: usize, start: usize, end: usize, scratch: &mut Scratch) {
         let rule = &self.rules.rules[r];
         let window = &hay[start..end];
+        let mut strict_seen = false;
         for caps in rule.regex().captures_iter(window) {
             let Some(secret) = caps.name("secret") else { continue };
             if secret.is_empty() {
                 continue;
             }
+            strict_seen = true;
             // A contextual rule's name must start a word: `lob_key` is not in `blob_key`, `box` not
             // in `inbox` (a camel-case join, `myAcmeKey`, still counts).
             // Nor may it sit in a line of base64 (a PEM body, a data URI): `MfAx` in a certificate
@@ -509,9 +539,115 @@ impl Scanner {
                 start: s,
                 end: e,
                 confidence,
+                loose: false,
+            });
+        }
+        if !strict_seen && self.loose && self.loose_ok[r] {
+            if let Some(loose) = rule.loose_regex() {
+                self.confirm_loose(hay, r, loose, start, end, scratch);
+            }
+        }
+    }
+
+    /// The loose form of rule `r` over one window where its own pattern found nothing: a value
+    /// next to the provider's name and a credential word, judged as a generic token is (random,
+    /// not a word, path, identifier or placeholder), reported at medium confidence.
+    fn confirm_loose(
+        &self,
+        hay: &[u8],
+        r: usize,
+        loose: &regex::bytes::Regex,
+        start: usize,
+        end: usize,
+        scratch: &mut Scratch,
+    ) {
+        let window = &hay[start..end];
+        for caps in loose.captures_iter(window) {
+            let (Some(name), Some(secret), Some(op)) = (caps.name("name"), caps.name("secret"), caps.name("op")) else {
+                continue;
+            };
+            let at = start + name.start();
+            if filters::name_inside_word(hay, at) || filters::in_base64_line(hay, at) {
+                continue;
+            }
+            // A bare name with blanks after it is prose or code (`acme 2024`, `import acme`); without a
+            // credential word the name must be assigned.
+            // Nor is a hyphen one (`acme-client-2.0`): `acme-PRIVATE-<value>` needs the word.
+            let op = op.as_bytes().trim_ascii();
+            // A pattern rule's keyword (`segment`) is a common word where a `near` name is chosen
+            // to be distinctive: after a keyword, the credential word is always needed.
+            let bare = caps.name("words").is_none_or(|w| w.is_empty());
+            if bare && (op.is_empty() || op == b"-" || self.rules.rules[r].spec.near.is_empty()) {
+                continue;
+            }
+            let bytes = secret.as_bytes();
+            let (s, e) = (start + secret.start(), start + secret.end());
+            let has_digit = bytes.iter().any(u8::is_ascii_digit);
+            let has_alpha = bytes.iter().any(u8::is_ascii_alphabetic);
+            let reason = if !has_digit || !has_alpha || !entropy::passes_entropy(bytes, 3.0) {
+                Some(DropReason::LowEntropy {
+                    entropy: shannon_entropy(bytes),
+                    min: 3.0,
+                })
+            } else if window.get(secret.end()) == Some(&b'(') || filters::looks_like_code(bytes) || constant_name(bytes)
+            {
+                Some(DropReason::LooksLikeCode)
+            } else if filters::is_stand_in(bytes)
+                || is_placeholder(bytes)
+                || filters::is_env_name(bytes)
+                || filters::is_snake_identifier(bytes)
+                || filters::is_camel_identifier(bytes)
+                || filters::is_one_case_word(bytes)
+                || filters::after_digest_label(hay, s)
+                || filters::in_template(hay, s)
+            {
+                Some(DropReason::Placeholder)
+            } else {
+                assign::reject_value(assign::Kind::Token, bytes, false).map(|why| DropReason::Score {
+                    name: 2,
+                    value: 0,
+                    why,
+                })
+            };
+            if let Some(reason) = reason {
+                scratch.suppressed.placeholder += 1;
+                scratch.dropped(r, s, e, || reason);
+                continue;
+            }
+            if self.allow.allows(bytes) {
+                scratch.suppressed.allowlisted += 1;
+                scratch.dropped(r, s, e, || {
+                    DropReason::Allowlist(self.allow.allowed_by(bytes).unwrap_or_default())
+                });
+                continue;
+            }
+            if filters::line_has_allow_comment(hay, s) {
+                scratch.suppressed.inline_allow += 1;
+                scratch.dropped(r, s, e, || DropReason::InlineAllow);
+                continue;
+            }
+            let confidence = if filters::line_is_comment(hay, s) {
+                Confidence::Low
+            } else {
+                Confidence::Medium
+            };
+            scratch.found.push(Match {
+                rule: r,
+                start: s,
+                end: e,
+                confidence: Some(confidence.min(self.rules.rules[r].spec.confidence)),
+                loose: true,
             });
         }
     }
+}
+
+/// `D3DDDI_SEGMENTPREFERENCE`, `MAX_TOKEN_LEN2`: capitals, digits and underscores, with an
+/// underscore: a constant's name, not a value.
+fn constant_name(v: &[u8]) -> bool {
+    v.contains(&b'_')
+        && v.iter()
+            .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Where a window may start: up to [`WINDOW_BEFORE`] bytes back, not before the line's start, and

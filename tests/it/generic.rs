@@ -356,3 +356,86 @@ fn long_words_after_a_provider_name_are_not_its_key() {
     let text = "// https://learn.microsoft.com/en-us/windows/win32/api/timezoneapi/nf-timezoneapi-systemtimetotzspecificlocaltime\n";
     assert!(scan("windows.rs", text).is_empty());
 }
+
+/// Findings of one file at the default confidence: (rule id, confidence, detail).
+fn scan_default(name: &str, content: &str) -> Vec<(String, String, String)> {
+    let t = Tree::new();
+    t.write(name, content);
+    let r = t.run(&["dir", ".", "-f", "json", "--exit-code", "0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.findings()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("rule_id"), s("confidence"), s("detail"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_random_value_named_after_a_provider_is_that_providers_even_in_another_shape() {
+    // AbuseIPDB documents 80 lowercase hex characters; a mixed-case 28-character value in a slot
+    // that names AbuseIPDB and a credential is still reported as AbuseIPDB's, at medium confidence,
+    // saying that the shape differs.
+    let v = token(31);
+    for (path, text) in [
+        ("settings.py", format!("ABUSEIPDB_SECRET_KEY = \"{v}\"\n")),
+        ("notes.txt", format!("abuseipdb token {v}\n")),
+        ("app.js", format!("const cfg = 'abuseipdbApiKey={v}';\n")),
+        ("run.sh", format!("export OPTS=\"abuseipdb-PRIVATE-{v}\"\n")),
+    ] {
+        let found = scan_default(path, &text);
+        assert!(
+            found.iter().any(|(rule, conf, detail)| rule == "abuseipdb-api-key"
+                && conf == "medium"
+                && detail.contains("not in its documented format")),
+            "{path}: {text} -> {found:?}"
+        );
+    }
+    // A value in the documented format is the rule's own match, with no such note.
+    let exact = hex(32, 80);
+    let found = scan_default("a.env", &format!("ABUSEIPDB_API_KEY={exact}\n"));
+    assert!(
+        found
+            .iter()
+            .any(|(rule, _, detail)| rule == "abuseipdb-api-key" && detail.is_empty()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_provider_name_near_a_word_version_path_or_placeholder_is_not_a_key() {
+    for (path, text) in [
+        (
+            "README.md",
+            "Install abuseipdb 2024.10.1 and set abuseipdb token in the settings.\n".to_string(),
+        ),
+        ("requirements.txt", "abuseipdb-client==3.1.0\n".to_string()),
+        (
+            "app.py",
+            "import abuseipdb\nabuseipdb_key = os.environ[\"ABUSEIPDB_KEY\"]\n".to_string(),
+        ),
+        (".env", "ABUSEIPDB_API_KEY=${ABUSEIPDB_API_KEY}\n".to_string()),
+        (
+            "config.yml",
+            "abuseipdb_token_file: /etc/abuseipdb/token2.txt\n".to_string(),
+        ),
+        ("config.ini", "abuseipdb_key = your_abuseipdb_key_here\n".to_string()),
+        ("main.go", "abuseipdbKey := abuseipdbClient.KeyFromEnv2()\n".to_string()),
+        // A bare name with blanks after it is not an assignment.
+        ("notes.txt", format!("abuseipdb {}\n", token(33))),
+    ] {
+        let found = scan_default(path, &text);
+        assert!(
+            !found.iter().any(|(rule, _, _)| rule == "abuseipdb-api-key"),
+            "{path}: {text} -> {found:?}"
+        );
+    }
+    // A rule whose format is exact (a checksum) has no loose form: a random value after `github_token`
+    // is a generic secret, never a GitHub token.
+    let found = scan_default(".env", &format!("GITHUB_TOKEN={}\n", token(34)));
+    assert!(
+        !found.iter().any(|(rule, _, _)| rule.starts_with("github")),
+        "{found:?}"
+    );
+}
