@@ -249,6 +249,12 @@ pub fn in_template(hay: &[u8], offset: usize) -> bool {
 
 const TEMPLATE_OPENERS: &[&[u8]] = &[b"${", b"{{", b"$(", b"%(", b"#{", b"<%=", b"<%"];
 
+/// True when the byte before `at` is a dot that ends a word (`box.ico-…`, `site.API-…`): what
+/// starts at `at` continues a host or file name.
+pub fn after_dotted_word(hay: &[u8], at: usize) -> bool {
+    at >= 2 && hay[at - 1] == b'.' && hay[at - 2].is_ascii_alphanumeric()
+}
+
 /// True when the name starting at `at` continues a word instead of starting one: `blob_key` for the
 /// name `lob_key`, `inbox` for `box`. `myAcmeKey` (lower-case then capital) starts a new word.
 pub fn name_inside_word(hay: &[u8], at: usize) -> bool {

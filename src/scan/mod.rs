@@ -448,6 +448,12 @@ impl Scanner {
             let bytes = secret.as_bytes();
             let (s, e) = (start + secret.start(), start + secret.end());
             let mode = self.scored[r];
+            // A provider prefix after `word.` is the tail of a host or file name
+            // (`video_box.ico-<hex>.png`), not the start of a token.
+            if rule.spec.near.is_empty() && !rule.generic && filters::after_dotted_word(hay, s) {
+                scratch.dropped(r, s, e, || DropReason::LooksLikeCode);
+                continue;
+            }
             if let Some(min) = rule.spec.entropy {
                 if !entropy::passes_entropy(bytes, min) {
                     scratch.dropped(r, s, e, || DropReason::LowEntropy {
