@@ -448,9 +448,14 @@ impl Scanner {
             let bytes = secret.as_bytes();
             let (s, e) = (start + secret.start(), start + secret.end());
             let mode = self.scored[r];
-            // A provider prefix after `word.` is the tail of a host or file name
+            // A provider prefix between dotted words is part of a host or file name
             // (`video_box.ico-<hex>.png`), not the start of a token.
-            if rule.spec.near.is_empty() && !rule.generic && filters::after_dotted_word(hay, s) {
+            if rule.spec.near.is_empty()
+                && !rule.generic
+                && filters::after_dotted_word(hay, s)
+                && hay.get(e) == Some(&b'.')
+                && hay.get(e + 1).is_some_and(u8::is_ascii_alphabetic)
+            {
                 scratch.dropped(r, s, e, || DropReason::LooksLikeCode);
                 continue;
             }

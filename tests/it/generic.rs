@@ -439,3 +439,21 @@ fn a_provider_name_near_a_word_version_path_or_placeholder_is_not_a_key() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_provider_prefix_inside_a_file_name_is_not_a_token() {
+    // Infracost keys are `ico-` and 32 alphanumerics; the same letters between dotted words are a
+    // file name. The same value standing alone is still the key.
+    let v = alnum(35, 32);
+    let name = format!("<img src=\"https://cdn.example.org/media/video_box.ico-{v}.png\">\n");
+    assert!(!scan_default("page.html", &name)
+        .iter()
+        .any(|(r, _, _)| r.starts_with("infracost")));
+    let key = format!("INFRACOST_API_KEY=ico-{v}\n");
+    assert!(
+        scan_default(".env", &key)
+            .iter()
+            .any(|(r, _, _)| r.starts_with("infracost")),
+        "{key}"
+    );
+}
