@@ -61,6 +61,9 @@ pub enum Format {
     Sarif,
     /// Incident-ready remediation report: one section and checklist per unique secret.
     Markdown,
+    /// Self-contained HTML report (no network): summary, charts, a sortable and filterable table
+    /// with runbooks. Always shows secrets redacted, even with `--no-redact`.
+    Html,
 }
 
 /// A confidence level on the command line.
@@ -96,7 +99,7 @@ pub struct ScanArgs {
     /// Configuration file [default: .leakhound.toml at the first scan root, if present].
     #[arg(short = 'c', long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Print secrets in full instead of redacted.
+    /// Print secrets in full instead of redacted (not in `-f html`, which is always redacted).
     #[arg(long)]
     pub no_redact: bool,
     /// Exit status when findings remain.

@@ -155,6 +155,9 @@ pub struct Finding {
     /// when it was not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
+    /// The repository or scan target holding the finding, in a merged multi-target result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 /// What a provider's read-only identity endpoint said about a secret (see `validate`).
@@ -374,6 +377,7 @@ impl Finding {
             shared_environments: Vec::new(),
             path_fact: None,
             validation: None,
+            target: None,
         }
     }
 
