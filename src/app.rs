@@ -30,6 +30,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::InstallHook(args) => crate::hooks::run_install(args),
         Command::PrePush(args) => crate::hooks::run_pre_push(args),
         Command::Validate(args) => crate::validate::command::run(args),
+        Command::ScanList(args) => crate::org::run_scan_list(args),
+        Command::Merge(args) => crate::org::run_merge(args),
     }
 }
 

@@ -46,6 +46,56 @@ pub enum Command {
     /// it still has the finding's fingerprint, and ask its provider whether it is live. Exit 0 when
     /// none is live, 1 when one is, 2 when the report is unreadable or a check failed.
     Validate(ValidateArgs),
+    /// Scan every target of a work list (one per line, or JSON Lines): local directories, git
+    /// repositories, git URLs (cloned bare into a temporary directory) and image archives. Writes
+    /// JSON Lines: the findings, each with its target id, and one summary record per target.
+    ScanList(ScanListArgs),
+    /// Combine the JSON Lines outputs of `scan-list` shards into one report: duplicates dropped,
+    /// each secret grouped across targets, triage recomputed, incomplete or missing targets listed.
+    Merge(MergeArgs),
+}
+
+/// `leakhound scan-list`.
+#[derive(Debug, Args)]
+pub struct ScanListArgs {
+    /// The work list: a file, or `-` for standard input.
+    pub list: PathBuf,
+    /// Targets scanned at the same time.
+    #[arg(long, short = 'j', default_value_t = 1)]
+    pub jobs: usize,
+    /// Scan only shard I of N (0-based): the targets whose id hashes to I modulo N.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Take the shard from the environment: `JOB_COMPLETION_INDEX` (set by a Kubernetes Indexed
+    /// Job) and `LEAKHOUND_SHARDS` (the Job's completion count).
+    #[arg(long, conflicts_with = "shard")]
+    pub shard_from_env: bool,
+    /// Seconds a git clone may take before it is killed and the target reported incomplete.
+    #[arg(long, default_value_t = 600)]
+    pub clone_timeout: u64,
+    /// Write the JSON Lines here instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// No per-target messages on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `leakhound merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard outputs (JSON Lines from `scan-list`).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// The work list the shards came from: targets without a summary record are reported missing.
+    #[arg(long)]
+    pub list: Option<PathBuf>,
 }
 
 /// Output format of a scan.

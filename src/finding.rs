@@ -155,7 +155,8 @@ pub struct Finding {
     /// when it was not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
-    /// The repository or scan target holding the finding, in a merged multi-target result.
+    /// The id of the work-list target this finding came from (`leakhound scan-list`, `merge`);
+    /// absent for single-target scans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }

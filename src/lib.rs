@@ -10,6 +10,7 @@ pub mod finding;
 pub mod formats;
 pub mod hooks;
 pub mod messages;
+pub mod org;
 pub mod pipeline;
 pub mod progress;
 pub mod redact;

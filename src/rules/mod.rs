@@ -326,6 +326,10 @@ const TOKEN_BYTES: &str = r"A-Za-z0-9_+/\-";
 /// assignments, arguments, headers and markup. Not `#`, `.`, `@` or `/`, which put the "value" inside
 /// a path, a URL or a package reference (`sonarqube-reporter-1.2.4.tgz#<sha1>`).
 const VALUE_OPEN: &str = r#"\s"'`=:>(,\[{|"#;
+/// A hyphen also opens a value whose alphabet has none (`acmePRIVATE-<32 hex>`, `acme-key-<key>`);
+/// where the value may hold hyphens, a hyphen before it means the match is the tail of a longer
+/// token.
+const VALUE_OPEN_HYPHEN: &str = r#"\s"'`=:>(,\[{|\-"#;
 
 /// Completes a spec as written into the spec a scan uses: a contextual rule (`near` + `value`)
 /// gets its `regex` and `keywords`, and a rule without a runbook gets its provider's. Errors name
@@ -350,8 +354,13 @@ pub fn resolve(spec: &mut RuleSpec, providers: &[ProviderSpec]) -> Result<()> {
             }
             let names: Vec<String> = spec.near.iter().map(|n| regex::escape(n)).collect();
             let gap = if spec.cross_lines { r"[\s\S]" } else { r"[^\r\n]" };
+            let open = if value.contains('-') {
+                VALUE_OPEN
+            } else {
+                VALUE_OPEN_HYPHEN
+            };
             spec.regex = Some(format!(
-                "(?i:{names}){gap}{{0,{distance}}}?[{VALUE_OPEN}](?P<secret>{value})(?:[^{TOKEN_BYTES}]|$)",
+                "(?i:{names}){gap}{{0,{distance}}}?[{open}](?P<secret>{value})(?:[^{TOKEN_BYTES}]|$)",
                 names = names.join("|"),
             ));
             if spec.keywords.is_empty() {

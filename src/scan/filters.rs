@@ -170,10 +170,12 @@ pub fn looks_like_code(s: &[u8]) -> bool {
 /// lower-case words joined by underscores or by hyphens, two of them words of three letters or
 /// more. A random key with such separators has upper-case letters or a long random part.
 pub fn is_snake_identifier(s: &[u8]) -> bool {
-    [b'_', b'-'].iter().any(|&sep| {
+    // Underscores, hyphens, or both (`nf-timezoneapi-dynamic_time_zone_information`).
+    let seps: [&dyn Fn(&u8) -> bool; 3] = [&|b| *b == b'_', &|b| *b == b'-', &|b| matches!(b, b'_' | b'-')];
+    seps.iter().any(|sep| {
         let mut parts = 0;
         let mut words = 0;
-        for part in s.split(|b| *b == sep) {
+        for part in s.split(|b| sep(b)) {
             if part.is_empty() || !part.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
                 return false;
             }
@@ -186,6 +188,16 @@ pub fn is_snake_identifier(s: &[u8]) -> bool {
         }
         parts >= 3 && words >= 2
     })
+}
+
+/// `systemtimetotzspecificlocaltime`, `DEFAULTCONNECTIONSTRING`: a long run of letters of one case
+/// with no digit is a word or a run of words (a function name in a URL, a constant), never a
+/// generated key; the chance that 16 random base62 characters are all lower-case letters is below
+/// one in a million.
+pub fn is_one_case_word(s: &[u8]) -> bool {
+    s.len() >= 16
+        && (s.iter().all(|b| b.is_ascii_lowercase() || *b == b'-')
+            || s.iter().all(|b| b.is_ascii_uppercase() || *b == b'_'))
 }
 
 /// `getUserAuthTokenFromCache`, `SessionTokenProvider`: letters only, each capital followed by at
@@ -388,6 +400,17 @@ impl SecretAllow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_one_case_words_are_names_and_random_keys_are_not() {
+        assert!(is_one_case_word(b"systemtimetotzspecificlocaltime"));
+        assert!(is_one_case_word(b"DEFAULTCONNECTIONSTRING"));
+        assert!(is_one_case_word(b"get-dynamic-time-zone-information"));
+        assert!(is_snake_identifier(b"timezoneapi-dynamic_time_zone_information"));
+        assert!(!is_one_case_word(b"shortword"), "too short to judge");
+        assert!(!is_one_case_word(b"k9l8m7n6o5p4q3r2s1t0"), "digits make it a key");
+        assert!(!is_one_case_word(b"Qm7vXpLkRtWnYcBdFhJsAeG"), "mixed case is random");
+    }
 
     #[test]
     fn a_pem_body_line_is_base64_and_an_assignment_is_not() {

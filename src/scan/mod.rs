@@ -443,7 +443,9 @@ impl Scanner {
                     } else {
                         filters::is_stand_in(bytes)
                             || ((rule.shapeless || !rule.spec.near.is_empty())
-                                && (filters::is_snake_identifier(bytes) || filters::is_camel_identifier(bytes)))
+                                && (filters::is_snake_identifier(bytes)
+                                    || filters::is_camel_identifier(bytes)
+                                    || filters::is_one_case_word(bytes)))
                     });
             let digest = filters::after_digest_label(hay, s);
             if stand_in || digest || filters::in_template(hay, s) {

@@ -330,3 +330,29 @@ fn hex(seed: u64, n: usize) -> String {
         .map(|b| char::from(b"0123456789abcdef"[usize::from(b % 16)]))
         .collect()
 }
+
+#[test]
+fn assignments_inside_quoted_strings_and_lists_are_reported() {
+    let t = token(21);
+    for (path, text) in [
+        ("deploy.sh", format!("export OPTS=\"ACME_SECRET={t}\"\n")),
+        (
+            "compose.yml",
+            format!("    command: [\"run\", \"--env\", \"ACME_API_TOKEN={t}\"]\n"),
+        ),
+        ("client.go", format!("const cfg = \"acme_token={t}\";\n")),
+    ] {
+        assert!(!scan(path, &text).is_empty(), "{path}: {text}");
+    }
+    // A template or an empty value in a quoted assignment is still nothing.
+    assert!(scan("run.sh", "export OPTS=\"ACME_SECRET=${ACME_SECRET}\"\n").is_empty());
+    assert!(scan("run.sh", "export OPTS=\"ACME_SECRET=\"\n").is_empty());
+}
+
+#[test]
+fn long_words_after_a_provider_name_are_not_its_key() {
+    // A documentation URL that names a provider before a function's name (`timezoneapi` is also a
+    // Windows header) is a link, not a key.
+    let text = "// https://learn.microsoft.com/en-us/windows/win32/api/timezoneapi/nf-timezoneapi-systemtimetotzspecificlocaltime\n";
+    assert!(scan("windows.rs", text).is_empty());
+}

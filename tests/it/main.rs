@@ -16,6 +16,7 @@ mod hooks;
 mod hostile;
 mod html;
 mod image;
+mod org;
 mod paths;
 mod precision;
 mod redact;
