@@ -216,7 +216,7 @@ fn run_redact(args: RedactArgs) -> Result<u8> {
 }
 
 /// Creates (or truncates) a file readable only by its owner.
-fn create_private(path: &Path) -> Result<std::fs::File> {
+pub(crate) fn create_private(path: &Path) -> Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -235,7 +235,8 @@ impl<'a> Runbooks<'a> {
     fn index(&mut self, f: &'a Finding) -> usize {
         let key = (f.runbook.url.as_str(), f.runbook.steps.as_str());
         let i = *self.by_key.entry(key).or_insert_with(|| {
-            self.list.push((&f.runbook.url, f.runbook.steps_with_proof(), BTreeSet::new()));
+            self.list
+                .push((&f.runbook.url, f.runbook.steps_with_proof(), BTreeSet::new()));
             self.list.len() - 1
         });
         self.list[i].2.insert(&f.rule_id);
@@ -514,7 +515,11 @@ fn coverage(h: &mut String, s: &Summary, targets: Option<&[TargetCoverage]>, inc
         plural(s.files_scanned as usize, "input", "inputs"),
         bytes(s.bytes_scanned),
         if s.duration_ms > 0 {
-            format!(" in {:.2} s with {} rules", s.duration_ms as f64 / 1000.0, s.rules_loaded)
+            format!(
+                " in {:.2} s with {} rules",
+                s.duration_ms as f64 / 1000.0,
+                s.rules_loaded
+            )
         } else {
             String::new()
         }
@@ -535,8 +540,15 @@ fn coverage(h: &mut String, s: &Summary, targets: Option<&[TargetCoverage]>, inc
     }
     for (label, m) in [("skipped", &s.files_skipped), ("suppressed", &s.suppressed)] {
         if !m.is_empty() {
-            let parts: Vec<String> = m.iter().map(|(k, n)| format!("{} {n}", esc(&k.replace('_', " ")))).collect();
-            let _ = write!(h, "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>", parts.join(", "));
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, n)| format!("{} {n}", esc(&k.replace('_', " "))))
+                .collect();
+            let _ = write!(
+                h,
+                "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>",
+                parts.join(", ")
+            );
         }
     }
     h.push_str("</tbody></table>");
@@ -602,7 +614,11 @@ fn svg_defs(h: &mut String, prefix: &str) {
 }
 
 fn legend(h: &mut String, prefix: &str, x0: f64, what: &str) {
-    let _ = write!(h, "<text x=\"{}\" y=\"15\" text-anchor=\"end\">{what}:</text>", x0 - 8.0);
+    let _ = write!(
+        h,
+        "<text x=\"{}\" y=\"15\" text-anchor=\"end\">{what}:</text>",
+        x0 - 8.0
+    );
     for (i, (name, _)) in SEV.iter().enumerate() {
         let x = x0 + i as f64 * 90.0;
         let _ = write!(
@@ -659,7 +675,12 @@ fn provider_chart(h: &mut String, rows: &[Row]) {
     let mut bars: Vec<(&str, [usize; 4])> = by.into_iter().collect();
     bars.sort_by_key(|(p, c)| (std::cmp::Reverse(c.iter().sum::<usize>()), *p));
     bars.truncate(MAX_PROVIDERS);
-    let max = bars.iter().map(|(_, c)| c.iter().sum::<usize>()).max().unwrap_or(1).max(1);
+    let max = bars
+        .iter()
+        .map(|(_, c)| c.iter().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let (left, width, bh) = (180.0, 560.0, 20.0);
     let total_w = left + width + 70.0;
     let height = 32.0 + bars.len() as f64 * (bh + 6.0);
@@ -762,7 +783,11 @@ fn timeline(h: &mut String, rows: &[Row]) {
     let x_of = |d: i64| left + width * (d - start) as f64 / span;
     let (y0, m0, _) = civil(start);
     let quarterly = span < 730.0;
-    let (mut y, mut m) = if quarterly { (y0, ((m0 - 1) / 3) * 3 + 1) } else { (y0, 1) };
+    let (mut y, mut m) = if quarterly {
+        (y0, ((m0 - 1) / 3) * 3 + 1)
+    } else {
+        (y0, 1)
+    };
     loop {
         let d = days_of(y, m);
         if d > now {
@@ -848,10 +873,16 @@ fn matrix(h: &mut String, rows: &[Row]) {
     let hgt = top + secrets.len() as f64 * cell + 10.0;
     let mut note = Vec::new();
     if all_rows > secrets.len() {
-        note.push(format!("the {} secrets in the most targets, of {all_rows}", secrets.len()));
+        note.push(format!(
+            "the {} secrets in the most targets, of {all_rows}",
+            secrets.len()
+        ));
     }
     if all_cols > cols.len() {
-        note.push(format!("the {} targets with the most secrets, of {all_cols}", cols.len()));
+        note.push(format!(
+            "the {} targets with the most secrets, of {all_cols}",
+            cols.len()
+        ));
     }
     let _ = write!(
         h,
@@ -951,10 +982,20 @@ fn table(h: &mut String, rows: &[Row], subjects: &Subjects) {
         "<section aria-labelledby=\"s-find\"><h2 id=\"s-find\" tabindex=\"-1\">Findings</h2>\
          <form class=\"filters\" role=\"search\" aria-label=\"Filter the findings\" onsubmit=\"return false\">",
     );
-    select(h, "priority", "Priority", &set(&|r| vec![r.g.priority.as_str().to_string()]));
+    select(
+        h,
+        "priority",
+        "Priority",
+        &set(&|r| vec![r.g.priority.as_str().to_string()]),
+    );
     select(h, "provider", "Provider", &set(&|r| vec![r.first.provider.clone()]));
     select(h, "rule", "Rule", &set(&|r| vec![r.first.rule_id.clone()]));
-    select(h, "confidence", "Confidence", &set(&|r| vec![r.first.confidence.to_string()]));
+    select(
+        h,
+        "confidence",
+        "Confidence",
+        &set(&|r| vec![r.first.confidence.to_string()]),
+    );
     let pushed = set(&|r| vec![r.pushed.to_string()]);
     if !pushed.is_empty() {
         select(h, "pushed", "Pushed", &pushed);
@@ -1079,9 +1120,9 @@ fn finding_rows(h: &mut String, r: &Row, subjects: &Subjects) {
         },
         id = g.id,
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         r.exposed_days.map_or("—".to_string(), |d| d.to_string()),
         match r.pushed {
             "yes" => "<strong>pushed</strong>",
@@ -1110,7 +1151,13 @@ fn detail_row(h: &mut String, r: &Row, subjects: &Subjects) {
         g.id
     );
     for loc in g.findings.iter().take(MAX_LOCATIONS) {
-        let _ = write!(h, "<li><code class=\"where\">{}:{}:{}</code>", esc(&loc.path), loc.line, loc.column);
+        let _ = write!(
+            h,
+            "<li><code class=\"where\">{}:{}:{}</code>",
+            esc(&loc.path),
+            loc.line,
+            loc.column
+        );
         if let Some(t) = &loc.target {
             let _ = write!(h, " in <strong class=\"target\">{}</strong>", esc(t));
         }
