@@ -8,10 +8,12 @@
 "use strict";
 window.onerror = function (m) { document.body.setAttribute("data-error", String(m)); };
 (function () {
+  // When the parser reached this script (the end of the document), for benches/html.sh.
+  var parsedAt = performance.now();
   var table = document.getElementById("findings");
   var body = document.body;
   if (!table) { body.setAttribute("data-ready", "1"); return; }
-  var groups = Array.prototype.slice.call(table.tBodies);
+  var groups = Array.prototype.slice.call(table.querySelectorAll("#findings > .g"));
   var controls = Array.prototype.slice.call(document.querySelectorAll("[data-filter]"));
   var count = document.getElementById("shown");
   var EXACT = ["priority", "provider", "rule", "confidence", "pushed", "live"];
@@ -21,9 +23,11 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
     EXACT.forEach(function (k) { it[k] = (d[k] || "").toLowerCase(); });
     it.target = (d.target || "").toLowerCase().split("\n");
     it.path = (d.path || "").toLowerCase();
-    it.q = it.path + "\n" + (d.target || "").toLowerCase() + "\n" + (d.q || "").toLowerCase();
+    // Any text: what the row and its details say (paths, targets, commits, authors, subjects,
+    // fingerprint), read once; no layout is needed for it.
+    it.q = (g.textContent || "").toLowerCase();
     it.id = +d.id; it.prank = +d.prank; it.exposed = d.exposed === "" ? -1 : +d.exposed;
-    it.count = +d.count;
+    it.count = +(d.count || 1);
     return it;
   });
 
@@ -101,8 +105,8 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
   if (form) form.addEventListener("reset", function () { setTimeout(function () { apply(); toHash(); }, 0); });
   window.addEventListener("hashchange", fromHash);
 
-  // Sorting: reorders the <tbody> of each secret; ties keep the report's (priority) order.
-  var heads = Array.prototype.slice.call(table.querySelectorAll("th[data-key]"));
+  // Sorting: reorders the row group of each secret; ties keep the report's (priority) order.
+  var heads = Array.prototype.slice.call(table.querySelectorAll(".thead [data-key]"));
   function sortBy(key, dir) {
     var th = null;
     heads.forEach(function (h) { h.removeAttribute("aria-sort"); if (h.dataset.key === key) th = h; });
@@ -151,7 +155,7 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
   }
   table.addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("button.open") : null;
-    if (b) toggle(b.closest("tbody"));
+    if (b) toggle(b.closest(".g"));
   });
 
   // Keyboard: / filters, j/k or arrows move between visible secrets, Esc clears.
@@ -159,7 +163,7 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
   function move(step) {
     var v = visible();
     if (!v.length) return;
-    var cur = document.activeElement && document.activeElement.closest ? document.activeElement.closest("#findings tbody") : null;
+    var cur = document.activeElement && document.activeElement.closest ? document.activeElement.closest("#findings > .g") : null;
     var i = -1;
     for (var n = 0; n < v.length; n++) if (v[n].el === cur) i = n;
     var next = v[Math.max(0, Math.min(v.length - 1, i < 0 ? 0 : i + step))];
@@ -171,7 +175,7 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
     var t = e.target, typing = t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA");
     if (e.key === "Escape") {
       if (form && (typing || !t.closest || !t.closest("#findings"))) { form.reset(); return; }
-      var g = t.closest ? t.closest("#findings tbody") : null;
+      var g = t.closest ? t.closest("#findings > .g") : null;
       if (g) toggle(g, false);
       return;
     }
@@ -186,6 +190,30 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
     items.forEach(function (it) { if (!it.hidden) fill(it.el); });
   });
 
+  // benches/html.sh: `#bench` times each interaction, layout included (reading offsetHeight forces it).
+  function bench() {
+    var out = {}, prov = document.getElementById("f-provider"), q = document.getElementById("f-q");
+    function time(name, f) {
+      var t0 = performance.now();
+      f();
+      void body.offsetHeight;
+      out[name] = Math.round((performance.now() - t0) * 10) / 10;
+    }
+    time("filter_provider", function () { prov.value = prov.options[prov.options.length > 1 ? 1 : 0].value; apply(); });
+    // A path fragment of the first secret: selective, as a typed search is.
+    var needle = items[0].path.split("\n")[0].split("/").slice(0, -1).join("/") + "/";
+    time("filter_text", function () { prov.value = ""; q.value = needle; apply(); });
+    time("clear", function () { q.value = ""; apply(); });
+    time("sort_exposed", function () { sortBy("exposed", -1); });
+    time("sort_back", function () { sortBy("id", 1); });
+    time("open_row", function () { toggle(items[0].el, true); });
+    body.setAttribute("data-bench", JSON.stringify(out));
+  }
+
   fromHash();
+  if (/(^|&)bench(&|$)/.test(location.hash.replace(/^#/, ""))) bench();
+  void body.offsetHeight;
+  body.setAttribute("data-parsed-ms", String(Math.round(parsedAt)));
+  body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   body.setAttribute("data-ready", "1");
 })();
