@@ -900,7 +900,7 @@ fn matrix(h: &mut String, rows: &[Row]) {
         let x = left + j as f64 * cell + 14.0;
         let _ = write!(
             h,
-            "<text class=\"col\" transform=\"translate({x},{}) rotate(-45)\">{}<title>{}: {n} secrets</title></text>",
+            "<text class=\"col\" transform=\"translate({x},{}) rotate(-60)\">{}<title>{}: {n} secrets</title></text>",
             top - 6.0,
             esc(&short(t, 22)),
             esc(t)
