@@ -5,7 +5,8 @@
 //! appear in the parsed DOM exactly as a browser would build it). Each report is checked for its
 //! counts, rows and escaping, for loading nothing from outside, for mode 0600, and for never holding
 //! an unredacted secret, even with `--no-redact`. The last test opens a report in headless Chromium:
-//! a screenshot, no script error, and the filters, sort and row opening driven from the URL fragment.
+//! a screenshot, a printed PDF, no script error, and the filters, sort and row opening driven from
+//! the URL fragment.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -575,6 +576,7 @@ pub(crate) fn chrome(bin: &Path, extra: &[&str], url: &str) -> std::process::Out
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
         .arg(url)
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run chromium")
 }
@@ -631,6 +633,21 @@ fn html_report_in_headless_chromium_renders_filters_sorts_and_opens_rows() {
         png.len()
     );
 
+    // The print stylesheet: a PDF of the whole report.
+    let pdf = t.path().join("report.pdf");
+    let out = chrome(
+        &bin,
+        &[&format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer"],
+        &url,
+    );
+    let bytes =
+        std::fs::read(&pdf).unwrap_or_else(|e| panic!("no PDF ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(
+        bytes.starts_with(b"%PDF-") && bytes.len() > 20_000,
+        "PDF of {} bytes",
+        bytes.len()
+    );
+
     // Unfiltered: every secret shown, detail rows closed, runbooks not yet copied in.
     let all = dom(&bin, &url);
     let ids = shown_ids(&all);
@@ -675,4 +692,59 @@ fn html_report_in_headless_chromium_renders_filters_sorts_and_opens_rows() {
     let slot = one_in(row, ".runbook-slot");
     assert_eq!(slot.value().attr("data-filled"), Some("1"));
     assert!(text(slot).contains("leakhound validate"));
+}
+
+#[test]
+fn html_validation_verdicts_are_counted_and_raw_secrets_from_a_merged_input_are_redacted() {
+    // A shard output written by hand from a `--no-redact` scan: the merged report must still
+    // redact, and show the verdicts `--validate` would have added (no network here).
+    let t = Tree::new();
+    let keys: Vec<String> = (0..4).map(|i| github_pat(7700 + i)).collect();
+    for (i, k) in keys.iter().enumerate() {
+        t.write(&format!("svc{i}/app.env"), format!("GITHUB_TOKEN={k}\n"));
+    }
+    let r = run_in(t.path(), &["dir", ".", "-f", "json", "--no-redact", "-q"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut lines = String::new();
+    for (i, mut f) in r.findings().into_iter().enumerate() {
+        assert!(
+            keys.iter().any(|k| f["secret"] == k.as_str()),
+            "the input holds raw secrets"
+        );
+        let status = ["live", "revoked", "unknown", "live"][i];
+        f["validation"] = serde_json::json!({"status": status, "checked_at": "2026-12-02T21:40:00Z",
+            "detail": format!("login <octo{i}>")});
+        f["target"] = serde_json::json!(format!("repo-{}", i % 2));
+        lines.push_str(&f.to_string());
+        lines.push('\n');
+    }
+    for id in ["repo-0", "repo-1"] {
+        lines.push_str(
+            &serde_json::json!({"type": "target", "id": id, "complete": true, "bytes": 10, "blobs": 2,
+                "errors": [], "findings": 2, "shard": "0/1"})
+            .to_string(),
+        );
+        lines.push('\n');
+    }
+    t.write("shard.jsonl", lines);
+    let out = t.path().join("merged.html");
+    let (code, err) = leakhound(
+        t.path(),
+        &["merge", "shard.jsonl", "-f", "html", "-o", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{err}");
+    let html = read_report(&out);
+    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    no_secret(&html, &refs);
+    let doc = Html::parse_document(&html);
+    let cards: Vec<String> = doc.select(&sel("#validation .card")).map(text).collect();
+    assert_eq!(cards, ["2live", "1revoked", "1unknown", "0error", "0not checked"]);
+    assert!(text(one(&doc, "#answer")).contains("2 still live: revoke those first"));
+    // Live keys come first in the table, and say so in words, not only in colour.
+    let first = rows(&doc)[0];
+    assert_eq!(first.value().attr("data-live"), Some("live"));
+    assert!(text(first).contains("LIVE"));
+    assert!(text(one_in(first, ".validation")).contains("login <octo"));
+    assert_eq!(count(&doc, "select[data-filter=live] option"), 4);
+    assert_eq!(count(&doc, "#coverage[data-complete=yes]"), 1);
 }
