@@ -692,6 +692,11 @@ fn html_report_in_headless_chromium_renders_filters_sorts_and_opens_rows() {
     let slot = one_in(row, ".runbook-slot");
     assert_eq!(slot.value().attr("data-filled"), Some("1"));
     assert!(text(slot).contains("leakhound validate"));
+    // A chart's link to a secret (#gN) opens it, clearing a filter that hides it.
+    let last = ids.last().unwrap();
+    let doc = dom(&bin, &format!("{url}#g{last}"));
+    assert!(one(&doc, &format!("#g{last}")).value().classes().any(|c| c == "open"));
+    assert_eq!(shown_ids(&doc).len(), 5);
 }
 
 #[test]
@@ -747,4 +752,32 @@ fn html_validation_verdicts_are_counted_and_raw_secrets_from_a_merged_input_are_
     assert!(text(one_in(first, ".validation")).contains("login <octo"));
     assert_eq!(count(&doc, "select[data-filter=live] option"), 4);
     assert_eq!(count(&doc, "#coverage[data-complete=yes]"), 1);
+}
+
+#[test]
+fn html_report_to_a_fifo_is_written_into_it_and_leaves_it_a_fifo() {
+    // `-o /dev/null` run as root once replaced /dev/null with a regular file: the report was
+    // renamed over the device. A named pipe stands in for the device here.
+    use std::os::unix::fs::FileTypeExt;
+    let t = Tree::new();
+    t.write("app.env", format!("GITHUB_TOKEN={}\n", github_pat(7801)));
+    let fifo = t.path().join("pipe");
+    let ok = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(ok.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let r = run_in(
+        t.path(),
+        &["dir", "app.env", "-f", "html", "-o", fifo.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // Checked before joining: a reader whose FIFO was renamed over would wait forever.
+    assert!(
+        std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
+    let html = reader.join().unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.ends_with("</html>\n"));
 }

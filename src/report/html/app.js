@@ -66,9 +66,19 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
     try { history.replaceState(null, "", h); } catch (e) { /* some file:// viewers refuse */ }
   }
   function fromHash() {
-    var open = [];
+    var open = [], h = location.hash.replace(/^#/, "");
+    // A link to one secret (the charts link to #gN): open it, clearing filters that hide it.
+    var m = /^g(\d+)$/.exec(h);
+    if (m) {
+      var g = document.getElementById(h);
+      if (g && g.hidden) { controls.forEach(function (c) { c.value = ""; }); apply(); }
+      if (g) { toggle(g, true); var b = g.querySelector("button.open"); if (b) b.focus(); }
+      return;
+    }
+    // Other anchors (#runbooks, #s-find) are only scrolled to.
+    if (h && h.indexOf("=") < 0) return;
     controls.forEach(function (c) { c.value = ""; });
-    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+    h.split("&").forEach(function (kv) {
       var i = kv.indexOf("=");
       if (i < 1) return;
       var k = kv.slice(0, i), v;
