@@ -314,11 +314,13 @@ fn write_report(
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'\">\
          <meta name=\"referrer\" content=\"no-referrer\"><meta name=\"generator\" content=\"leakhound {}\">\
          <title>leakhound: {}</title><style>{CSS}</style>\
-         <script>document.documentElement.className='js'</script></head><body>\n\
-         <a class=\"skip\" href=\"#s-find\">Skip to the findings</a>\n",
+         <script>document.documentElement.className='js'</script></head><body>\n",
         env!("CARGO_PKG_VERSION"),
         esc(&roots)
     );
+    if !rows.is_empty() {
+        h.push_str("<a class=\"skip\" href=\"#s-find\">Skip to the findings</a>\n");
+    }
     let _ = write!(
         h,
         "<header><h1>Leaked secrets: {}</h1><p class=\"muted\">leakhound {} · <code>{}</code> scan · {} · {}. \
@@ -354,6 +356,9 @@ fn reasons(s: &Summary, targets: Option<&[TargetCoverage]>) -> Vec<String> {
             ));
         }
         return out;
+    }
+    if s.files_scanned == 0 && s.bytes_scanned == 0 {
+        out.push("nothing was scanned: no input was read, so no finding means nothing".into());
     }
     if s.errors > 0 {
         out.push(format!(

@@ -781,3 +781,19 @@ fn html_report_to_a_fifo_is_written_into_it_and_leaves_it_a_fifo() {
     let html = reader.join().unwrap();
     assert!(html.starts_with("<!doctype html>") && html.ends_with("</html>\n"));
 }
+
+#[test]
+fn html_a_scan_of_nothing_is_not_reported_clean() {
+    let t = Tree::new();
+    std::fs::create_dir(t.path().join("empty")).unwrap();
+    let html = report(t.path(), &["dir", "empty"], 0);
+    let doc = Html::parse_document(&html);
+    assert_eq!(rows(&doc).len(), 0);
+    assert_eq!(count(&doc, "a.skip"), 0, "no skip link to a table that is not there");
+    let answer = text(one(&doc, "#answer"));
+    assert!(
+        answer.starts_with("No secrets found.") && answer.contains("INCOMPLETE"),
+        "{answer}"
+    );
+    assert!(text(one(&doc, "#coverage")).contains("nothing was scanned"));
+}
