@@ -221,9 +221,9 @@ window.onerror = function (m) { document.body.setAttribute("data-error", String(
   }
 
   fromHash();
-  if (/(^|&)bench(&|$)/.test(location.hash.replace(/^#/, ""))) bench();
   void body.offsetHeight;
   body.setAttribute("data-parsed-ms", String(Math.round(parsedAt)));
   body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
+  if (/(^|&)bench(&|$)/.test(location.hash.replace(/^#/, ""))) bench();
   body.setAttribute("data-ready", "1");
 })();
