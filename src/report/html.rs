@@ -104,45 +104,50 @@ fn mask_columns(line: &str, from: u64, to: Option<u64>, mask: &str) -> String {
 
 /// Commit and tag subjects as the report may show them: where a finding lies on a message's first
 /// line (a key pasted into a commit message), its span is masked in every place that subject is
-/// shown; a raw secret from `--no-redact` is masked wherever it occurs.
+/// shown; and a raw secret from `--no-redact` of a finding made in that commit is masked wherever it
+/// occurs in the subject (a key in a subject is itself a finding of that commit's message, so the
+/// commit's own findings are the ones to look for).
 struct Subjects {
     masks: HashMap<String, Vec<(u64, Option<u64>, String)>>,
-    raw: Vec<(String, String)>,
+    raw: HashMap<String, Vec<(String, String)>>,
 }
 
 impl Subjects {
     fn new(findings: &[Finding]) -> Subjects {
         let mut masks: HashMap<String, Vec<(u64, Option<u64>, String)>> = HashMap::new();
-        let mut raw = Vec::new();
+        let mut raw: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for f in findings {
+            let Some(g) = &f.git else { continue };
+            let key = subject_key(f);
             let s = shown(&f.secret);
-            if s != f.secret && f.secret.trim().len() >= 4 {
-                raw.push((f.secret.trim().to_string(), s.clone()));
-            }
+            let mut values = vec![(&f.secret, s.clone())];
             if let Some(p) = &f.pair {
-                let ps = shown(&p.secret);
-                if ps != p.secret && p.secret.trim().len() >= 4 {
-                    raw.push((p.secret.trim().to_string(), ps));
+                values.push((&p.secret, shown(&p.secret)));
+            }
+            for (value, mask) in values {
+                if *value != mask && value.trim().len() >= 4 {
+                    raw.entry(key.clone())
+                        .or_default()
+                        .push((value.trim().to_string(), mask));
                 }
             }
-            if let Some(g) = &f.git {
-                if g.message.is_some() && f.line == 1 {
-                    let end = (f.end_line == 1).then_some(f.end_column);
-                    masks
-                        .entry(subject_key(f))
-                        .or_default()
-                        .push((f.column, end, format!("[{s}]")));
-                }
+            if g.message.is_some() && f.line == 1 {
+                let end = (f.end_line == 1).then_some(f.end_column);
+                masks.entry(key).or_default().push((f.column, end, format!("[{s}]")));
             }
         }
-        raw.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+        for v in raw.values_mut() {
+            v.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+            v.dedup();
+        }
         Subjects { masks, raw }
     }
 
     /// The subject of `f`'s commit or tag, safe to show (not yet HTML-escaped).
     fn of(&self, f: &Finding) -> Option<String> {
         let mut s = f.git.as_ref()?.summary.clone()?;
-        if let Some(m) = self.masks.get(&subject_key(f)) {
+        let key = subject_key(f);
+        if let Some(m) = self.masks.get(&key) {
             // Right to left, so earlier columns stay valid.
             let mut m = m.clone();
             m.sort_by_key(|(from, _, _)| std::cmp::Reverse(*from));
@@ -150,8 +155,10 @@ impl Subjects {
                 s = mask_columns(&s, from, to, &mask);
             }
         }
-        for (raw, mask) in &self.raw {
-            s = s.replace(raw, mask);
+        for (raw, mask) in self.raw.get(&key).into_iter().flatten() {
+            if s.contains(raw.as_str()) {
+                s = s.replace(raw.as_str(), mask);
+            }
         }
         Some(s)
     }
