@@ -692,6 +692,35 @@ fn html_report_in_headless_chromium_renders_filters_sorts_and_opens_rows() {
     let slot = one_in(row, ".runbook-slot");
     assert_eq!(slot.value().attr("data-filled"), Some("1"));
     assert!(text(slot).contains("leakhound validate"));
+    // Keyboard: a driver script added by the test (after the report's own) presses the keys the
+    // report documents and records where the focus went.
+    let driver = r##"<script>(function () {
+      var r = {};
+      function key(k, t) { (t || document.activeElement || document.body).dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true })); }
+      function cur() { var a = document.activeElement, g = a && a.closest ? a.closest("#findings > .g") : null; return g ? g.id : (a && a.id) || ""; }
+      key("j"); r.j1 = cur(); key("j"); r.j2 = cur(); key("ArrowUp"); r.up = cur();
+      document.activeElement.click(); r.expanded = document.activeElement.getAttribute("aria-expanded");
+      key("/"); r.slash = cur();
+      var q = document.getElementById("f-q"); q.value = "no such text"; q.dispatchEvent(new Event("input", { bubbles: true }));
+      setTimeout(function () {
+        r.typed = document.body.getAttribute("data-shown");
+        key("Escape", q);
+        setTimeout(function () { r.escaped = document.body.getAttribute("data-shown"); r.q = q.value; document.body.setAttribute("data-keys", JSON.stringify(r)); }, 300);
+      }, 300);
+    })();</script></body>"##;
+    let html = std::fs::read_to_string(&file).unwrap().replace("</body>", driver);
+    let keyed = t.path().join("keys.html");
+    std::fs::write(&keyed, html).unwrap();
+    let doc = dom(&bin, &format!("file://{}", keyed.display()));
+    let keys: serde_json::Value =
+        serde_json::from_str(one(&doc, "body").value().attr("data-keys").expect("the driver ran")).unwrap();
+    assert_eq!(
+        keys,
+        serde_json::json!({"j1": format!("g{}", ids[0]), "j2": format!("g{}", ids[1]), "up": format!("g{}", ids[0]),
+            "expanded": "true", "slash": "f-q", "typed": "0", "escaped": "5", "q": ""}),
+        "j, j, up, Enter, / then Esc"
+    );
+
     // A chart's link to a secret (#gN) opens it, clearing a filter that hides it.
     let last = ids.last().unwrap();
     let doc = dom(&bin, &format!("{url}#g{last}"));
