@@ -216,7 +216,7 @@ fn run_redact(args: RedactArgs) -> Result<u8> {
 }
 
 /// Creates (or truncates) a file readable only by its owner.
-fn create_private(path: &Path) -> Result<std::fs::File> {
+pub(crate) fn create_private(path: &Path) -> Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -414,6 +414,9 @@ enum Destination {
         temp: Option<tempfile::NamedTempFile>,
         path: PathBuf,
     },
+    /// A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe): written in place, since
+    /// renaming a temporary file over it would replace the device node with a regular file.
+    Special(PathBuf),
 }
 
 impl Destination {
@@ -421,6 +424,9 @@ impl Destination {
         let Some(path) = path else {
             return Ok(Destination::Stdout);
         };
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            return Ok(Destination::Special(path.to_path_buf()));
+        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -442,6 +448,12 @@ impl Destination {
                 let f = temp.as_ref().expect("open until commit").reopen()?;
                 Box::new(std::io::BufWriter::new(f))
             }
+            Destination::Special(path) => Box::new(std::io::BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&*path)
+                    .with_context(|| format!("cannot open {}", path.display()))?,
+            )),
         })
     }
 

@@ -73,7 +73,12 @@ pub struct ScanListArgs {
     /// Seconds a git clone may take before it is killed and the target reported incomplete.
     #[arg(long, default_value_t = 600)]
     pub clone_timeout: u64,
-    /// Write the JSON Lines here instead of standard output.
+    /// Output format: `jsonl` (default) is the shard output `merge` reads, written as each target
+    /// completes; any other format is this shard's own organisation report, written at the end
+    /// (`-f html` for a self-contained HTML report).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Write the output here (created with mode 0600) instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
     /// No per-target messages on stderr.
@@ -90,7 +95,8 @@ pub struct MergeArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the report here instead of standard output.
+    /// Write the report here (created with mode 0600, renamed into place when complete) instead
+    /// of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
     /// The work list the shards came from: targets without a summary record are reported missing.
@@ -111,6 +117,9 @@ pub enum Format {
     Sarif,
     /// Incident-ready remediation report: one section and checklist per unique secret.
     Markdown,
+    /// Self-contained HTML report (no network): summary, charts, a sortable and filterable table
+    /// with runbooks. Always shows secrets redacted, even with `--no-redact`.
+    Html,
 }
 
 /// A confidence level on the command line.
@@ -146,7 +155,7 @@ pub struct ScanArgs {
     /// Configuration file [default: .leakhound.toml at the first scan root, if present].
     #[arg(short = 'c', long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Print secrets in full instead of redacted.
+    /// Print secrets in full instead of redacted (not in `-f html`, which is always redacted).
     #[arg(long)]
     pub no_redact: bool,
     /// Exit status when findings remain.

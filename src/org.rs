@@ -151,13 +151,16 @@ pub fn run_scan_list(args: ScanListArgs) -> Result<u8> {
             std::fs::File::open(&args.list).with_context(|| format!("cannot open {}", args.list.display()))?,
         ))
     };
-    let out: Box<dyn Write + Send> = match &args.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    // JSON Lines (the shard output `merge` reads) stream as targets complete; any other format is
+    // this shard's own organisation report, written once at the end.
+    let stream = args.format == Format::Jsonl;
+    let out: Box<dyn Write + Send> = match (&args.output, stream) {
+        (_, false) => Box::new(std::io::sink()),
+        (Some(p), true) => Box::new(std::io::BufWriter::new(crate::app::create_private(p)?)),
+        (None, true) => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
     let out = Mutex::new(out);
+    let collected: Mutex<(Vec<Finding>, Vec<TargetRecord>)> = Mutex::new((Vec::new(), Vec::new()));
     {
         let mut w = out.lock().expect("output lock");
         serde_json::to_writer(&mut *w, &serde_json::json!({"type": "shard", "shard": shard}))?;
@@ -184,6 +187,12 @@ pub fn run_scan_list(args: ScanListArgs) -> Result<u8> {
                     let mut tot = totals.lock().expect("totals lock");
                     tot.0 += record.findings;
                     tot.1 += u64::from(!record.errors.is_empty());
+                }
+                if !stream {
+                    let mut c = collected.lock().expect("collect lock");
+                    c.0.extend(findings);
+                    c.1.push(record);
+                    continue;
                 }
                 let mut w = out.lock().expect("output lock");
                 let r: Result<()> = (|| {
@@ -221,6 +230,18 @@ pub fn run_scan_list(args: ScanListArgs) -> Result<u8> {
     })?;
     out.into_inner().expect("output lock").flush()?;
     let (findings, failed) = *totals.lock().expect("totals lock");
+    if !stream {
+        let (found, records) = collected.into_inner().expect("collect lock");
+        let mut merged = Merged::default();
+        for f in found {
+            merged.add_finding(f);
+        }
+        for r in records {
+            merged.add_record(r);
+        }
+        let code = org_report(args.format, args.output.as_deref(), merged, Vec::new())?;
+        return Ok(if list_error.is_some() { 2 } else { code });
+    }
     Ok(if failed > 0 || list_error.is_some() {
         2
     } else if findings > 0 {
@@ -383,11 +404,45 @@ fn clone(url: &str, dest: &Path, timeout: Duration) -> Result<()> {
     }
 }
 
+/// What makes two findings of shard outputs the same: target, fingerprint, path, line, column,
+/// commit.
+type FindingKey = (Option<String>, String, String, u64, u64, Option<String>);
+
+/// Findings and target records read from shard outputs, duplicates dropped.
+#[derive(Default)]
+struct Merged {
+    seen: BTreeSet<FindingKey>,
+    findings: Vec<Finding>,
+    targets: BTreeMap<String, TargetRecord>,
+}
+
+impl Merged {
+    fn add_finding(&mut self, f: Finding) {
+        let key = (
+            f.target.clone(),
+            f.fingerprint.clone(),
+            f.path.clone(),
+            f.line,
+            f.column,
+            f.git.as_ref().and_then(|g| g.commit.clone()),
+        );
+        if self.seen.insert(key) {
+            self.findings.push(f);
+        }
+    }
+
+    /// A complete record of a target wins over an incomplete one from a retried shard.
+    fn add_record(&mut self, r: TargetRecord) {
+        let keep_old = self.targets.get(&r.id).is_some_and(|o| o.complete && !r.complete);
+        if !keep_old {
+            self.targets.insert(r.id.clone(), r);
+        }
+    }
+}
+
 /// `leakhound merge`.
 pub fn run_merge(args: MergeArgs) -> Result<u8> {
-    let mut seen = BTreeSet::new();
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut targets: BTreeMap<String, TargetRecord> = BTreeMap::new();
+    let mut merged = Merged::default();
     for file in &args.files {
         let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
         for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
@@ -398,29 +453,12 @@ pub fn run_merge(args: MergeArgs) -> Result<u8> {
             let v: serde_json::Value =
                 serde_json::from_str(&line).with_context(|| format!("{}:{}: not JSON", file.display(), n + 1))?;
             match v["type"].as_str() {
-                Some("target") => {
-                    let r: TargetRecord = serde_json::from_value(v)?;
-                    let keep_old = targets.get(&r.id).is_some_and(|o| o.complete && !r.complete);
-                    if !keep_old {
-                        targets.insert(r.id.clone(), r);
-                    }
-                }
+                Some("target") => merged.add_record(serde_json::from_value(v)?),
                 Some(_) => {}
-                None => {
-                    let f: Finding = serde_json::from_value(v)
-                        .with_context(|| format!("{}:{}: not a finding", file.display(), n + 1))?;
-                    let key = (
-                        f.target.clone(),
-                        f.fingerprint.clone(),
-                        f.path.clone(),
-                        f.line,
-                        f.column,
-                        f.git.as_ref().and_then(|g| g.commit.clone()),
-                    );
-                    if seen.insert(key) {
-                        findings.push(f);
-                    }
-                }
+                None => merged.add_finding(
+                    serde_json::from_value(v)
+                        .with_context(|| format!("{}:{}: not a finding", file.display(), n + 1))?,
+                ),
             }
         }
     }
@@ -429,12 +467,22 @@ pub fn run_merge(args: MergeArgs) -> Result<u8> {
         let text = std::fs::read_to_string(list).with_context(|| format!("cannot read {}", list.display()))?;
         for line in text.lines() {
             if let Some(t) = parse_line(line)? {
-                if !targets.contains_key(&t.id) {
+                if !merged.targets.contains_key(&t.id) {
                     missing.push(t.id);
                 }
             }
         }
     }
+    org_report(args.format, args.output.as_deref(), merged, missing)
+}
+
+/// Writes the organisation report of `merged` in `format` to `output` (a private file renamed
+/// into place, or stdout) and returns the exit status: 2 when a target is incomplete or missing,
+/// 1 with findings, else 0.
+fn org_report(format: Format, output: Option<&Path>, merged: Merged, missing: Vec<String>) -> Result<u8> {
+    let Merged {
+        mut findings, targets, ..
+    } = merged;
     findings.sort_by(|a, b| {
         (&a.target, &a.path, a.line, a.column, &a.rule_id).cmp(&(&b.target, &b.path, b.line, b.column, &b.rule_id))
     });
@@ -461,21 +509,43 @@ pub fn run_merge(args: MergeArgs) -> Result<u8> {
         ..Summary::default()
     };
     let settings = crate::config::Settings::load(None, Some(Path::new(".")))?;
-    let mut w: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
-    };
-    if args.format == Format::Jsonl {
-        report::json::write_lines(&mut w, &findings)?;
-    } else {
-        report::write(args.format, &mut w, &findings, &summary, &settings.rules, false)?;
+    // Whole documents are built in memory (they are sorted), then written in one go.
+    let mut w: Vec<u8> = Vec::new();
+    match format {
+        Format::Jsonl => report::json::write_lines(&mut w, &findings)?,
+        Format::Html => {
+            let mut cov: Vec<report::html::TargetCoverage> = targets
+                .values()
+                .map(|r| report::html::TargetCoverage {
+                    id: r.id.clone(),
+                    complete: r.complete,
+                    bytes: r.bytes,
+                    inputs: r.blobs,
+                    findings: r.findings,
+                    reasons: r.errors.clone(),
+                    shard: r.shard.clone(),
+                })
+                .collect();
+            cov.extend(missing.iter().map(|m| report::html::TargetCoverage {
+                id: m.clone(),
+                reasons: vec!["missing: no summary record in any shard output".into()],
+                ..report::html::TargetCoverage::default()
+            }));
+            report::html::write_org(&mut w, &findings, &summary, &cov)?;
+        }
+        _ => report::write(format, &mut w, &findings, &summary, &settings.rules, false)?,
     }
-    if args.format == Format::Text {
+    if format == Format::Text {
         write_org_text(&mut w, &findings, &incomplete, &missing)?;
     }
-    w.flush()?;
+    match output {
+        Some(p) => crate::app::write_atomically(p, &w)?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&w)?;
+            out.flush()?;
+        }
+    }
     Ok(if !incomplete.is_empty() || !missing.is_empty() {
         2
     } else if !findings.is_empty() {

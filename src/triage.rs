@@ -70,7 +70,7 @@ pub struct Group<'a> {
 }
 
 /// Days since the Unix epoch of an RFC 3339 date (`2024-01-31T12:00:00Z`); `None` if malformed.
-fn epoch_days(date: &str) -> Option<i64> {
+pub(crate) fn epoch_days(date: &str) -> Option<i64> {
     let (y, m, d) = (
         date.get(0..4)?.parse::<i64>().ok()?,
         date.get(5..7)?.parse::<i64>().ok()?,

@@ -2,6 +2,7 @@
 //! see the findings and the rules that were actually loaded (custom ones too), never the built-in
 //! catalogue directly.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
@@ -60,6 +61,7 @@ pub fn write(
         Format::Jsonl => {}
         Format::Sarif => sarif::write(out, findings, summary, rules)?,
         Format::Markdown => markdown::write(out, findings, summary)?,
+        Format::Html => html::write(out, findings, summary)?,
     }
     out.flush()?;
     Ok(())

@@ -14,6 +14,7 @@ mod generic;
 mod git;
 mod hooks;
 mod hostile;
+mod html;
 mod image;
 mod org;
 mod paths;
