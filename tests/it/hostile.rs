@@ -261,7 +261,9 @@ fn is_root() -> bool {
 fn device_files_are_never_opened_even_through_a_followed_link() {
     let t = Tree::new();
     t.write("a.txt", format!("{}\n", github_pat(906)));
-    std::os::unix::fs::symlink("/dev/null", t.path().join("null")).unwrap();
+    // Not /dev/null: a process elsewhere on a shared machine that renames a file onto it turns it
+    // into a regular file, and the test would then be about that machine, not about leakhound.
+    std::os::unix::fs::symlink("/dev/urandom", t.path().join("urandom")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", t.path().join("zero")).unwrap();
     let r = t.run(&["dir", ".", "-f", "json"]);
     assert_eq!(r.json()["scan"]["files_skipped"]["symlink"], 2);
