@@ -262,22 +262,6 @@ fn rank(p: Priority) -> u8 {
 
 const PRIORITIES: [Priority; 4] = [Priority::Critical, Priority::High, Priority::Medium, Priority::Low];
 
-/// `1.2 MB`, `524 B`.
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -336,7 +320,7 @@ fn write_report(
         env!("CARGO_PKG_VERSION"),
         esc(&summary.source),
         plural(summary.files_scanned as usize, "input", "inputs"),
-        bytes(summary.bytes_scanned),
+        super::text::human_bytes(summary.bytes_scanned),
     );
     overview(&mut h, &rows, findings.len(), &incomplete);
     coverage(&mut h, summary, targets, &incomplete);
@@ -525,7 +509,7 @@ fn coverage(h: &mut String, s: &Summary, targets: Option<&[TargetCoverage]>, inc
                 String::new()
             },
         plural(s.files_scanned as usize, "input", "inputs"),
-        bytes(s.bytes_scanned),
+        super::text::human_bytes(s.bytes_scanned),
         if s.duration_ms > 0 {
             format!(
                 " in {:.2} s with {} rules",
@@ -588,7 +572,7 @@ fn coverage(h: &mut String, s: &Summary, targets: Option<&[TargetCoverage]>, inc
                     format!("<strong>INCOMPLETE</strong>: {}", esc(&t.reasons.join("; ")))
                 },
                 t.inputs,
-                bytes(t.bytes),
+                super::text::human_bytes(t.bytes),
                 t.findings,
                 esc(&t.shard)
             );

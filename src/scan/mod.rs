@@ -166,10 +166,9 @@ pub struct Scanner {
     format_rules: Vec<(String, usize)>,
     /// Per rule: how the generic scorer reads its captures, for rules tagged `score:*`.
     scored: Vec<Option<assign::Mode>>,
-    /// Whether rules' loose forms run (off in `rules check`, which proves the documented formats).
-    loose: bool,
     /// Per rule: its loose form may run. Not for a provider with a checksummed token format
-    /// (GitHub, PyPI, npm): a random value after `GITHUB_TOKEN` is none of its documented kinds.
+    /// (GitHub, PyPI, npm): a random value after `GITHUB_TOKEN` is none of its documented kinds;
+    /// nor for any rule in `rules check`, which proves the documented formats ([`Scanner::strict`]).
     loose_ok: Vec<bool>,
 }
 
@@ -254,14 +253,13 @@ impl Scanner {
             path_only,
             path_set: Default::default(),
             pair_targets,
-            loose: true,
         })
     }
 
     /// This scanner without the rules' loose forms: only values in each provider's documented
     /// format are found. `rules check` uses it to prove the formats.
     pub fn strict(mut self) -> Scanner {
-        self.loose = false;
+        self.loose_ok.fill(false);
         self
     }
 
@@ -533,16 +531,7 @@ impl Scanner {
                     }
                 }
             }
-            if self.allow.allows(bytes) {
-                scratch.suppressed.allowlisted += 1;
-                scratch.dropped(r, s, e, || {
-                    DropReason::Allowlist(self.allow.allowed_by(bytes).unwrap_or_default())
-                });
-                continue;
-            }
-            if filters::line_has_allow_comment(hay, s) {
-                scratch.suppressed.inline_allow += 1;
-                scratch.dropped(r, s, e, || DropReason::InlineAllow);
+            if self.user_allows(hay, r, s, e, scratch) {
                 continue;
             }
             scratch.found.push(Match {
@@ -553,11 +542,30 @@ impl Scanner {
                 loose: false,
             });
         }
-        if !strict_seen && self.loose && self.loose_ok[r] {
+        if !strict_seen && self.loose_ok[r] {
             if let Some(loose) = rule.loose_regex() {
                 self.confirm_loose(hay, r, loose, start, end, scratch);
             }
         }
+    }
+
+    /// True (and counted) when the user allows the candidate `hay[s..e]` of rule `r`: an entry of the
+    /// secret allowlist, or an allow comment on its line.
+    fn user_allows(&self, hay: &[u8], r: usize, s: usize, e: usize, scratch: &mut Scratch) -> bool {
+        let bytes = &hay[s..e];
+        if self.allow.allows(bytes) {
+            scratch.suppressed.allowlisted += 1;
+            scratch.dropped(r, s, e, || {
+                DropReason::Allowlist(self.allow.allowed_by(bytes).unwrap_or_default())
+            });
+            return true;
+        }
+        if filters::line_has_allow_comment(hay, s) {
+            scratch.suppressed.inline_allow += 1;
+            scratch.dropped(r, s, e, || DropReason::InlineAllow);
+            return true;
+        }
+        false
     }
 
     /// The loose form of rule `r` over one window where its own pattern found nothing: a value
@@ -581,12 +589,11 @@ impl Scanner {
             if filters::name_inside_word(hay, at) || filters::in_base64_line(hay, at) {
                 continue;
             }
-            // A bare name with blanks after it is prose or code (`acme 2024`, `import acme`); without a
-            // credential word the name must be assigned.
-            // Nor is a hyphen one (`acme-client-2.0`): `acme-PRIVATE-<value>` needs the word.
+            // Without a credential word after it, the name must be assigned: blanks after a bare name
+            // are prose or code (`acme 2024`, `import acme`), a hyphen a package (`acme-client-2.0`).
+            // A pattern rule's keyword (`segment`) is a common word, where a `near` name is chosen to
+            // be distinctive: after a keyword, the credential word is always needed.
             let op = op.as_bytes().trim_ascii();
-            // A pattern rule's keyword (`segment`) is a common word where a `near` name is chosen
-            // to be distinctive: after a keyword, the credential word is always needed.
             let bare = caps.name("words").is_none_or(|w| w.is_empty());
             if bare && (op.is_empty() || op == b"-" || self.rules.rules[r].spec.near.is_empty()) {
                 continue;
@@ -625,16 +632,7 @@ impl Scanner {
                 scratch.dropped(r, s, e, || reason);
                 continue;
             }
-            if self.allow.allows(bytes) {
-                scratch.suppressed.allowlisted += 1;
-                scratch.dropped(r, s, e, || {
-                    DropReason::Allowlist(self.allow.allowed_by(bytes).unwrap_or_default())
-                });
-                continue;
-            }
-            if filters::line_has_allow_comment(hay, s) {
-                scratch.suppressed.inline_allow += 1;
-                scratch.dropped(r, s, e, || DropReason::InlineAllow);
+            if self.user_allows(hay, r, s, e, scratch) {
                 continue;
             }
             let confidence = if filters::line_is_comment(hay, s) {
