@@ -272,6 +272,11 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
     }
     content.sort_by_key(|(start, e)| (*start, e.rule_id.clone()));
 
+    // What the scan pipeline counts as a candidate in the file: any match a content rule made,
+    // reported or held back only by the confidence floor or the baseline.
+    let any_candidate = content
+        .iter()
+        .any(|(_, e)| e.verdict == "reported" || matches!(e.reason, Some("below_min_confidence" | "baseline")));
     let mut candidates = Vec::new();
     let mut hits = Vec::new();
     scanner.path_matches(path.as_bytes(), &mut hits);
@@ -296,6 +301,14 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
                     opts.exposure.as_str()
                 ),
             )
+        } else if rule.spec.text && !any_candidate && Confidence::Low < opts.min {
+            (
+                Some("below_min_confidence"),
+                format!(
+                    "nothing in the file looks like a credential, so the file alone is low confidence, below --min-confidence {}",
+                    opts.min
+                ),
+            )
         } else if rule.spec.confidence < opts.min {
             (
                 Some("below_min_confidence"),
@@ -318,7 +331,11 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
             line: None,
             column: None,
             value: "(the whole file)".into(),
-            confidence: rule.spec.confidence,
+            confidence: if rule.spec.text && !any_candidate {
+                Confidence::Low
+            } else {
+                rule.spec.confidence
+            },
             entropy: None,
             entropy_min: None,
             verdict: if reason.is_none() { "reported" } else { "dropped" },

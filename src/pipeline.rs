@@ -189,6 +189,8 @@ struct PathEntry {
     exposure: Exposure,
     origin: Origin,
     folded: bool,
+    /// Some content rule saw a candidate in the file, reported or not (below the confidence floor).
+    candidates: bool,
 }
 
 #[derive(Default)]
@@ -309,8 +311,16 @@ impl Pipeline {
                     exposure,
                     origin,
                     folded: false,
+                    candidates: false,
                 });
             }
+        }
+    }
+
+    /// Notes that a content rule saw a candidate at `path`, though it is not reported.
+    fn note_candidate(&self, path: &str) {
+        if let Some(e) = self.paths.lock().unwrap_or_else(|e| e.into_inner()).get_mut(path) {
+            e.candidates = true;
         }
     }
 
@@ -683,6 +693,9 @@ impl Pipeline {
     /// Applies the baseline and hands a finding to the sink. Returns false if it was suppressed.
     pub fn push(&self, mut finding: Finding) -> bool {
         if finding.confidence < self.min_confidence {
+            if self.scanner.has_path_rules() {
+                self.note_candidate(&finding.path);
+            }
             self.stats.below_confidence.fetch_add(1, Relaxed);
             return false;
         }
@@ -721,7 +734,11 @@ impl Pipeline {
                 continue;
             }
             for &r in &e.rules {
-                let f = Finding::for_path(&self.scanner.rules().rules[r], e.origin.clone(), e.exposure, None);
+                let rule = &self.scanner.rules().rules[r];
+                let mut f = Finding::for_path(rule, e.origin.clone(), e.exposure, None);
+                if rule.spec.text && !e.candidates {
+                    f = f.with_confidence(Confidence::Low);
+                }
                 self.push(f);
             }
         }

@@ -237,6 +237,12 @@ pub struct RuleSpec {
     /// a keystore); with `regex`, the content pattern only counts in files whose path matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// Path rules: the file is text that the content rules read (a `.env`, a JSON credentials
+    /// file). Alone, such a file in which no rule saw a single candidate, at any confidence, is
+    /// reported at low confidence: committed without anything that looks like a credential, it
+    /// exposes nothing to revoke. Binary stores (keystores) leave it unset.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub text: bool,
     /// Literals, at least one of which occurs in every match (required with `regex`).
     #[serde(default)]
     pub keywords: Vec<String>,
@@ -531,6 +537,9 @@ fn validate_shape(spec: &RuleSpec) -> Result<()> {
     }
     if spec.regex.is_none() && spec.path.is_none() && spec.format.is_none() {
         bail!("a rule needs a `regex`, a `path`, a `format`, or both of the first two");
+    }
+    if spec.text && (spec.path.is_none() || spec.regex.is_some() || spec.format.is_some()) {
+        bail!("`text` describes the file a path rule flags on its own: it needs `path` and no `regex` or `format`");
     }
     if let Some(f) = &spec.format {
         if spec.regex.is_some() || !spec.near.is_empty() {

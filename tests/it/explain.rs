@@ -2,7 +2,7 @@
 //! `.leakhound.toml` written by each test keep the cases independent of the built-in catalogue's
 //! tuning; secrets are assembled at run time.
 
-use crate::util::{alnum, github_pat, Tree};
+use crate::util::{alnum, git_in, github_pat, Tree};
 
 /// Custom rules: `wgt_` keys with an entropy floor, and a generic `widgetval =` assignment.
 const RULES: &str = r#"
@@ -178,6 +178,31 @@ fn a_path_rule_on_an_untracked_file_is_not_reported_and_one_with_a_secret_is_fol
     let (reason, detail) = verdict(&c, "dotenv-file");
     assert_eq!(reason, "path_folded");
     assert!(detail.contains("line 1"), "{detail}");
+}
+
+#[test]
+fn a_tracked_env_with_nothing_like_a_credential_is_below_the_confidence_floor() {
+    let t = tree("");
+    git_in(t.path(), &["init", "-q", "-b", "main"], 2);
+    t.write("svc/.env", "DEBUG=1\n");
+    git_in(t.path(), &["add", "svc/.env"], 2);
+    let c = explain(&t, &["svc/.env"]);
+    let (reason, detail) = verdict(&c, "dotenv-file");
+    assert_eq!(reason, "below_min_confidence");
+    assert!(
+        detail.contains("nothing in the file looks like a credential"),
+        "{detail}"
+    );
+
+    // A candidate held back by the floor is still a credential in a tracked file.
+    t.write("svc/.env", "DEBUG=1\nwidgetval=Sm4ll-Va1ue\n");
+    let c = explain(&t, &["svc/.env", "--min-confidence", "high"]);
+    assert_eq!(verdict(&c, "widgetval-assignment").0, "below_min_confidence");
+    let (reason, detail) = verdict(&c, "dotenv-file");
+    assert_eq!(reason, "below_min_confidence");
+    assert!(detail.contains("medium confidence"), "{detail}");
+    let c = explain(&t, &["svc/.env"]);
+    assert_eq!(verdict(&c, "dotenv-file").0, "path_folded");
 }
 
 #[test]

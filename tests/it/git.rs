@@ -407,7 +407,7 @@ fn exposure_pushed_first_seen_tracked_env_and_shared_keys() {
     repo.write("config/dev.yml", format!("token: {pushed_key}\n"));
     repo.write(".gitignore", "local.env\n");
     repo.write("local.env", "A=1\n");
-    repo.write(".env", "DEBUG=1\n");
+    repo.write(".env", "DEBUG=1\npassword=hello\n");
     repo.commit("add dev config");
     repo.write("config/prod.yml", format!("token: {pushed_key}\n"));
     repo.commit("add prod config");

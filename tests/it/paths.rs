@@ -17,11 +17,13 @@ fn an_untracked_env_without_a_secret_in_a_plain_directory_is_no_finding() {
 }
 
 #[test]
-fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_work_tree() {
+fn a_tracked_env_with_a_weak_candidate_is_a_path_finding_in_git_and_in_dir_of_the_work_tree() {
     let t = Tree::new();
     git_in(t.path(), &["init", "-q", "-b", "main"], 2);
-    t.write(".env", "DEBUG=1\nPORT=8080\n");
-    t.write("local/.env", "DEBUG=1\n");
+    // `password=hello` is too weak to report on its own (low confidence), but it is a credential
+    // in a committed `.env`: the file is the finding.
+    t.write(".env", "DEBUG=1\npassword=hello\n");
+    t.write("local/.env", "password=hello\n");
     git_in(t.path(), &["add", ".env"], 2);
     git_in(t.path(), &["commit", "-q", "-m", "add env"], 2);
 
@@ -30,8 +32,12 @@ fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_wor
     let f = r.findings();
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(
-        (f[0]["rule_id"].as_str(), f[0]["path"].as_str()),
-        (Some("dotenv-file"), Some(".env"))
+        (
+            f[0]["rule_id"].as_str(),
+            f[0]["path"].as_str(),
+            f[0]["confidence"].as_str()
+        ),
+        (Some("dotenv-file"), Some(".env"), Some("medium"))
     );
     assert_eq!(f[0]["path_fact"]["exposure"], "committed");
 
@@ -46,7 +52,7 @@ fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_wor
     assert_eq!(f[0]["path_fact"]["exposure"], "tracked");
 
     // Staged but never committed counts too: the index lists it.
-    t.write("deploy/.env.production", "DEBUG=0\n");
+    t.write("deploy/.env.production", "password=hello\n");
     git_in(t.path(), &["add", "deploy/.env.production"], 2);
     let r = t.run(&["dir", ".", "-f", "json"]);
     let paths: Vec<String> = r
@@ -55,6 +61,45 @@ fn a_tracked_env_without_a_secret_is_a_path_finding_in_git_and_in_dir_of_the_wor
         .map(|f| f["path"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(paths, vec![".env", "deploy/.env.production"]);
+}
+
+#[test]
+fn a_committed_env_of_plain_settings_is_low_confidence_and_a_committed_keystore_is_not() {
+    let t = Tree::new();
+    git_in(t.path(), &["init", "-q", "-b", "main"], 2);
+    // Nothing in this file looks like a credential (a placeholder is not one): there is nothing to
+    // revoke, so by default it is not reported; `--min-confidence low` still shows the file.
+    t.write(".env", "DEBUG=1\nPORT=8080\nAPI_KEY=${API_KEY}\n");
+    t.write("certs/dev.keystore", [0u8, 1, 2, 3]);
+    git_in(t.path(), &["add", "."], 2);
+    git_in(t.path(), &["commit", "-q", "-m", "add env"], 2);
+
+    let r = t.run(&["git", ".", "-f", "json"]);
+    let f = r.findings();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(f.len(), 1, "a binary store is never judged by its content: {f:#?}");
+    assert_eq!(f[0]["rule_id"], "keystore-file");
+    assert_eq!(r.json()["scan"]["suppressed"]["below_min_confidence"], 1);
+
+    let r = t.run(&["git", ".", "-f", "json", "--min-confidence", "low"]);
+    let mut got: Vec<(String, String)> = r
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().into(),
+                f["confidence"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("dotenv-file".into(), "low".into()),
+            ("keystore-file".into(), "medium".into())
+        ]
+    );
 }
 
 #[test]
@@ -179,7 +224,7 @@ fn a_staged_env_is_a_path_finding_of_git_staged() {
     t.write("README.md", "hello\n");
     git_in(t.path(), &["add", "README.md"], 2);
     git_in(t.path(), &["commit", "-q", "-m", "init"], 2);
-    t.write(".env", "DEBUG=1\n");
+    t.write(".env", "DEBUG=1\npassword=hello\n");
     git_in(t.path(), &["add", ".env"], 2);
     let r = t.run(&["git", "--staged", "-f", "json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);

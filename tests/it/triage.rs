@@ -93,7 +93,7 @@ fn sensitive_files_are_flagged_by_path_only_when_git_tracks_them() {
     std::fs::create_dir_all(t.path().join("repo")).unwrap();
     git(&["init", "-q"]);
     t.write("repo/.gitignore", "local/.env\n");
-    t.write("repo/.env", "DEBUG=1\n");
+    t.write("repo/.env", "DEBUG=1\npassword=hello\n");
     t.write("repo/local/.env", "DEBUG=1\n");
     t.write("repo/.env.example", "DEBUG=1\n");
     t.write("repo/certs/release.keystore", [0u8, 1, 2, 3]);
