@@ -301,7 +301,8 @@ pub fn scan_with_extra(
     // `--validate` needs the raw secrets after the scan; they are redacted before any output,
     // and JSON Lines are written at the end instead of streamed.
     let mut pipeline = Pipeline::new(scanner, out.redact && !out.validate, baseline, out.quiet)
-        .min_confidence(settings.min_confidence(out.min_confidence));
+        .min_confidence(settings.min_confidence(out.min_confidence))
+        .allow_paths(settings.path_allow.clone());
     let mut dest = Destination::open(out.path.as_deref())?;
     if out.format == Format::Jsonl && !out.validate {
         pipeline = pipeline.stream_to(dest.writer()?, out.write_baseline.is_some() || !out.also.is_empty());

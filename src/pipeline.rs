@@ -215,6 +215,9 @@ pub struct Pipeline {
     sink: Mutex<Sink>,
     quiet: bool,
     min_confidence: Confidence,
+    /// The config's `allow.paths`: findings whose logical path matches are never reported, whatever
+    /// the source (a directory walk also skips such files before reading them).
+    allow_paths: globset::GlobSet,
     /// Files matched by path rules, by display path.
     paths: Mutex<std::collections::HashMap<String, PathEntry>>,
 }
@@ -233,6 +236,7 @@ impl Pipeline {
             sink: Mutex::new(Sink::Collect),
             quiet,
             min_confidence: Confidence::Low,
+            allow_paths: globset::GlobSet::empty(),
             paths: Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -240,6 +244,12 @@ impl Pipeline {
     /// Reports only findings at or above this confidence (the others are counted as suppressed).
     pub fn min_confidence(mut self, min: Confidence) -> Pipeline {
         self.min_confidence = min;
+        self
+    }
+
+    /// Never reports findings whose path matches `globs` (the config's `allow.paths`).
+    pub fn allow_paths(mut self, globs: globset::GlobSet) -> Pipeline {
+        self.allow_paths = globs;
         self
     }
 
@@ -692,6 +702,10 @@ impl Pipeline {
 
     /// Applies the baseline and hands a finding to the sink. Returns false if it was suppressed.
     pub fn push(&self, mut finding: Finding) -> bool {
+        if !self.allow_paths.is_empty() && self.allow_paths.is_match(&finding.path) {
+            self.stats.allowlisted.fetch_add(1, Relaxed);
+            return false;
+        }
         if finding.confidence < self.min_confidence {
             if self.scanner.has_path_rules() {
                 self.note_candidate(&finding.path);

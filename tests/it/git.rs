@@ -1108,3 +1108,52 @@ fn a_tree_that_repeats_its_subtree_at_every_level_is_cut_off_not_walked_for_hour
         );
     }
 }
+
+/// Issue 16: `allow.paths` is policy, so it holds for every git scan a user or a hook runs, as it
+/// does for `dir`: a key committed under an allowlisted directory is never reported, and a key
+/// outside it still is.
+#[test]
+fn allow_paths_holds_in_full_history_staged_range_and_pre_push_as_in_dir() {
+    let mut repo = Repo::new();
+    repo.write(".leakhound.toml", "[allow]\npaths = [\"vendor/**\"]\n");
+    repo.write("README", "hello\n");
+    let base = repo.commit("base");
+    repo.write("vendor/x.py", format!("TOKEN = \"{}\"\n", github_pat(160)));
+    repo.commit("vendored code with a key");
+
+    let quiet = |r: &Run, what: &str| {
+        assert_eq!(r.code, 0, "{what}: {:?}\n{}", r.findings(), r.stderr);
+    };
+    quiet(&repo.run(&["dir", ".", "-f", "json"]), "dir");
+    quiet(&repo.run(&["git", ".", "-f", "json"]), "git (full history)");
+    quiet(
+        &repo.run(&["git", "--range", &format!("{base}..HEAD"), "-f", "json"]),
+        "git --range",
+    );
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let push = format!("refs/heads/main {head} refs/heads/main {}\n", "0".repeat(40));
+    let r = crate::util::run_stdin(repo.path(), &["pre-push"], push.as_bytes());
+    assert_eq!(r.code, 0, "pre-push of a new branch: {}", r.stderr);
+
+    repo.write("vendor/y.py", format!("TOKEN = \"{}\"\n", github_pat(161)));
+    repo.git(&["add", "vendor/y.py"]);
+    quiet(&repo.run(&["git", "--staged", "-f", "json"]), "git --staged");
+
+    // The same key outside the allowlisted directory is reported by every one of them.
+    repo.write("src/y.py", format!("TOKEN = \"{}\"\n", github_pat(162)));
+    repo.git(&["add", "src/y.py"]);
+    let r = repo.run(&["git", "--staged", "-f", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(pats(&r).len(), 1);
+    assert_eq!(pats(&r)[0]["path"], "src/y.py");
+    repo.commit("a key outside vendor/");
+    for args in [
+        vec!["git", ".", "-f", "json"],
+        vec!["git", "--range", &*format!("{base}..HEAD"), "-f", "json"],
+    ] {
+        let r = repo.run(&args);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        let paths: Vec<Value> = pats(&r).iter().map(|f| f["path"].clone()).collect();
+        assert_eq!(paths, vec![Value::from("src/y.py")], "{args:?}");
+    }
+}
