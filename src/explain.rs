@@ -283,6 +283,7 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
     for r in hits {
         let rule = &rules.rules[r];
         let fact = PathFact::new(rule, path, opts.exposure);
+        let confidence = rule.spec.path_confidence(any_candidate);
         let (reason, detail): (Option<&'static str>, String) = if !reported_lines.is_empty() {
             let lines: Vec<String> = reported_lines.iter().map(u64::to_string).collect();
             (
@@ -301,22 +302,16 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
                     opts.exposure.as_str()
                 ),
             )
-        } else if rule.spec.text && !any_candidate && Confidence::Low < opts.min {
-            (
-                Some("below_min_confidence"),
+        } else if confidence < opts.min {
+            let detail = if confidence == rule.spec.confidence {
+                format!("{confidence} confidence is below --min-confidence {}", opts.min)
+            } else {
                 format!(
                     "nothing in the file looks like a credential, so the file alone is low confidence, below --min-confidence {}",
                     opts.min
-                ),
-            )
-        } else if rule.spec.confidence < opts.min {
-            (
-                Some("below_min_confidence"),
-                format!(
-                    "{} confidence is below --min-confidence {}",
-                    rule.spec.confidence, opts.min
-                ),
-            )
+                )
+            };
+            (Some("below_min_confidence"), detail)
         } else if opts
             .baseline
             .is_some_and(|b| b.suppresses(&fingerprint(&rule.spec.id, path.as_bytes())))
@@ -331,11 +326,7 @@ pub fn explain_bytes(scanner: &Scanner, path: &str, raw: &[u8], opts: &Options<'
             line: None,
             column: None,
             value: "(the whole file)".into(),
-            confidence: if rule.spec.text && !any_candidate {
-                Confidence::Low
-            } else {
-                rule.spec.confidence
-            },
+            confidence,
             entropy: None,
             entropy_min: None,
             verdict: if reason.is_none() { "reported" } else { "dropped" },

@@ -749,10 +749,8 @@ impl Pipeline {
             }
             for &r in &e.rules {
                 let rule = &self.scanner.rules().rules[r];
-                let mut f = Finding::for_path(rule, e.origin.clone(), e.exposure, None);
-                if rule.spec.text && !e.candidates {
-                    f = f.with_confidence(Confidence::Low);
-                }
+                let f = Finding::for_path(rule, e.origin.clone(), e.exposure, None)
+                    .with_confidence(rule.spec.path_confidence(e.candidates));
                 self.push(f);
             }
         }

@@ -281,6 +281,18 @@ pub struct RuleSpec {
     pub pair: Option<PairSpec>,
 }
 
+impl RuleSpec {
+    /// The confidence of a path rule's finding on its own: a `text` rule's file in which no
+    /// content rule saw any candidate (`candidates` false) is low, whatever the rule says.
+    pub fn path_confidence(&self, candidates: bool) -> Confidence {
+        if self.text && !candidates {
+            Confidence::Low
+        } else {
+            self.confidence
+        }
+    }
+}
+
 /// The other half of a two-part credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,7 +3,7 @@
 //! where the file is shared: committed, in a work tree's index, or in an image. Also confidence in
 //! the reports and `--min-confidence`.
 
-use crate::util::{git_in, github_pat, Tree};
+use crate::util::{git_in, github_pat, Run, Tree};
 
 #[test]
 fn an_untracked_env_without_a_secret_in_a_plain_directory_is_no_finding() {
@@ -82,16 +82,7 @@ fn a_committed_env_of_plain_settings_is_low_confidence_and_a_committed_keystore_
     assert_eq!(r.json()["scan"]["suppressed"]["below_min_confidence"], 1);
 
     let r = t.run(&["git", ".", "-f", "json", "--min-confidence", "low"]);
-    let mut got: Vec<(String, String)> = r
-        .findings()
-        .iter()
-        .map(|f| {
-            (
-                f["rule_id"].as_str().unwrap().into(),
-                f["confidence"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let mut got = fields(&r, "rule_id", "confidence");
     got.sort();
     assert_eq!(
         got,
@@ -137,6 +128,12 @@ fn an_untracked_env_with_a_secret_says_so_and_is_still_reported() {
     assert_eq!(f[0]["path_fact"]["exposure"], "untracked");
 }
 
+/// Two string fields of every finding, in report order.
+fn fields(r: &Run, a: &str, b: &str) -> Vec<(String, String)> {
+    let field = |f: &serde_json::Value, k: &str| f[k].as_str().unwrap().to_string();
+    r.findings().iter().map(|f| (field(f, a), field(f, b))).collect()
+}
+
 /// A weak generic assignment (low confidence) and a provider token (high confidence).
 fn mixed_tree() -> Tree {
     let t = Tree::new();
@@ -153,16 +150,7 @@ fn mixed_tree() -> Tree {
 fn confidence_is_in_json_and_sarif_levels_and_security_severity_follow_it() {
     let t = mixed_tree();
     let r = t.run(&["dir", ".", "-f", "json", "--min-confidence", "low"]);
-    let conf: Vec<(String, String)> = r
-        .findings()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().into(),
-                f["confidence"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let conf = fields(&r, "path", "confidence");
     assert!(conf.contains(&("a.txt".into(), "high".into())), "{conf:?}");
     let low: Vec<_> = conf.iter().filter(|c| c.0 == "b.py").collect();
     assert!(!low.is_empty() && low.iter().all(|c| c.1 == "low"), "{conf:?}");
